@@ -1,0 +1,47 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+
+export const repoRoot = path.resolve(__dirname, "../..");
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion with a hard time bound; never throws on a non-zero exit. */
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+): RunResult {
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd ?? repoRoot,
+    env: { ...process.env, ...opts.env },
+    input: opts.input,
+    encoding: "utf8",
+    timeout: opts.timeoutMs ?? 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error) throw new Error(`${cmd} ${args.join(" ")}: ${r.error.message}`);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Like run, but a non-zero exit is an error that carries the command's output. */
+export function runOk(cmd: string, args: string[], opts: Parameters<typeof run>[2] = {}): string {
+  const r = run(cmd, args, opts);
+  if (r.code !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+/** The project's pulumi (scripts/pulumi.sh) with the given extra environment. */
+export function pulumi(args: string[], opts: Parameters<typeof run>[2] = {}): RunResult {
+  return run("bash", [path.join(repoRoot, "scripts/pulumi.sh"), ...args], opts);
+}
+
+/** A short unique name for containers, networks, stacks of one test run. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
