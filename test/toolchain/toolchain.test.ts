@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { pulumi, repoRoot, run, runOk, uniqueName } from "../support/exec";
+import { waitFor } from "../../src/util/wait";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
 const installed = (name: string) =>
@@ -146,8 +147,11 @@ describe("the Kafka image assembled from Maven Central", () => {
       [
         "broker.id=0",
         `zookeeper.connect=${zk}:2181`,
-        "listeners=PLAINTEXT://0.0.0.0:9092",
-        `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+        // The controller reaches the broker on the network name, host clients on 127.0.0.1.
+        "listeners=INTERNAL://0.0.0.0:9091,EXTERNAL://0.0.0.0:9092",
+        `advertised.listeners=INTERNAL://${broker}:9091,EXTERNAL://127.0.0.1:${port}`,
+        "listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT",
+        "inter.broker.listener.name=INTERNAL",
         "log.dirs=/var/lib/kafka/data",
         "offsets.topic.replication.factor=1",
         "transaction.state.log.replication.factor=1",
@@ -167,7 +171,11 @@ describe("the Kafka image assembled from Maven Central", () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const cluster = await admin.describeCluster();
+      // "started" comes before the controller has told the broker about itself.
+      const cluster = await waitFor(async () => {
+        const c = await admin.describeCluster();
+        return c.brokers.length > 0 && c;
+      }, { what: "the broker to appear in its own metadata", timeoutMs: 30_000 });
       expect(cluster.brokers.map((b) => b.nodeId)).toEqual([0]);
       await admin.createTopics({ topics: [{ topic: "jars-check", numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
     } finally {
