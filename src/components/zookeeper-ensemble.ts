@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { EstateSpec } from "../config/types";
+import { CONFIG_DIR, DATA_DIRS, nodeName, PORTS } from "../model/naming";
+import { renderZooCfg, zookeeperConnect, zookeeperId } from "../model/zookeeper";
+import type { Platform } from "../platforms/types";
+
+export interface ZooKeeperEnsembleArgs {
+  spec: EstateSpec;
+  platform: Platform;
+}
+
+/** A ZooKeeper ensemble of 1, 3 or 5 members. */
+export class ZooKeeperEnsemble extends pulumi.ComponentResource {
+  /** Ready when every member answers ruok. */
+  readonly members: pulumi.Resource[];
+  /** host:port list for brokers on the stack's network. */
+  readonly connect: string;
+
+  constructor(name: string, args: ZooKeeperEnsembleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kafka-platform:index:ZooKeeperEnsemble", name, {}, opts);
+    const { spec, platform } = args;
+    const cfg = renderZooCfg(spec);
+    this.members = Array.from({ length: spec.zookeeper.replicas }, (_, i) => {
+      const publishAt = spec.docker.firstZooKeeperPort;
+      return platform.node(`${name}-${i}`, {
+        role: "zookeeper",
+        ordinal: i,
+        hostname: nodeName(spec, "zookeeper", i),
+        image: spec.kafka.image,
+        args: ["zookeeper", `${CONFIG_DIR}/zoo.cfg`],
+        env: {
+          KAFKA_HEAP_OPTS: `-Xms${spec.zookeeper.heapMb}m -Xmx${spec.zookeeper.heapMb}m`,
+          ZOO_MY_ID: String(zookeeperId(i)),
+        },
+        files: [{ path: `${CONFIG_DIR}/zoo.cfg`, content: cfg }],
+        dataPath: DATA_DIRS.zookeeper.replace(/\/data$/, ""),
+        heapMb: spec.zookeeper.heapMb,
+        publish: publishAt === undefined ? [] : [{ container: PORTS.zookeeperClient, host: publishAt + i }],
+        healthcheck: ["kafka-health", "zookeeper", String(PORTS.zookeeperClient)],
+      }, this).ready;
+    });
+    this.connect = zookeeperConnect(spec);
+    this.registerOutputs({ connect: this.connect });
+  }
+}

@@ -1,0 +1,56 @@
+// The only code that reads pulumi.Config and topology files. Everything is validated here,
+// once, before any resource is declared: invalid config changes nothing.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { ConfigError } from "./issues";
+import { NS, parseEstate, type RawEstate } from "./parse";
+import type { EstateSpec } from "./types";
+
+/** Stack config of our namespace, keys without the namespace, JSON objects parsed. */
+function namespaceConfig(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!k.startsWith(`${NS}:`)) continue;
+    let value: unknown = v;
+    try {
+      value = JSON.parse(v);
+    } catch {
+      // a plain string value
+    }
+    out[k.slice(NS.length + 1)] = value;
+  }
+  return out;
+}
+
+/** Reads a topology file; a missing default file means "no topics". */
+export function readTopology(file: string, explicit: boolean): { doc: unknown; problem?: string } {
+  if (!fs.existsSync(file)) {
+    return explicit ? { doc: undefined, problem: `${NS}:topology: '${file}' does not exist` } : { doc: undefined };
+  }
+  const parsed = YAML.parseDocument(fs.readFileSync(file, "utf8"), { uniqueKeys: true });
+  if (parsed.errors.length > 0) {
+    return { doc: undefined, problem: `${file}: ${parsed.errors.map((e) => e.message.split("\n")[0]).join("; ")}` };
+  }
+  return { doc: parsed.toJS() };
+}
+
+export function loadEstate(projectRoot: string = process.cwd()): EstateSpec {
+  const stack = pulumi.getStack();
+  const config = namespaceConfig();
+  const explicit = typeof config.topology === "string";
+  const rel = explicit ? (config.topology as string) : path.join("stacks", stack, "topology.yaml");
+  const file = path.resolve(projectRoot, rel);
+  const { doc, problem } = readTopology(file, explicit);
+  delete config.topology;
+  const raw: RawEstate = { project: pulumi.getProject(), stack, config, topology: doc, topologySource: rel };
+  try {
+    const spec = parseEstate(raw);
+    if (problem) throw new ConfigError([problem]);
+    return spec;
+  } catch (e) {
+    if (e instanceof ConfigError && problem) throw new ConfigError([problem, ...e.issues.filter((i) => i !== problem)]);
+    throw e;
+  }
+}

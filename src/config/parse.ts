@@ -1,0 +1,201 @@
+// Turns raw stack config and a topology document into an EstateSpec, or throws one
+// ConfigError listing every problem with its key and value. Pure: no Pulumi, no I/O.
+import { Issues, show } from "./issues";
+import { checkTopicConfig } from "./topic-configs";
+import type { DockerSpec, EstateSpec, KafkaSpec, Target, TopicSpec, ZooKeeperSpec } from "./types";
+
+export const NS = "kafka-platform";
+export const DEFAULT_KAFKA_VERSION = "3.9.2";
+
+export interface RawEstate {
+  project: string;
+  stack: string;
+  /** Stack config of the project's namespace, keys without the namespace, objects parsed. */
+  config: Record<string, unknown>;
+  /** The parsed topology document (stacks/<stack>/topology.yaml), or undefined if none. */
+  topology: unknown;
+  /** Where the topology came from, for messages. */
+  topologySource: string;
+}
+
+const CONFIG_KEYS = ["target", "kafka", "zookeeper", "docker", "topology"] as const;
+/** Broker settings the platform renders itself; declaring them would break the cluster. */
+const MANAGED_BROKER_KEYS = [
+  "broker.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
+  "inter.broker.listener.name", "zookeeper.connect", "log.dirs", "process.roles", "node.id",
+];
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+export function parseEstate(raw: RawEstate): EstateSpec {
+  const issues = new Issues();
+  const key = (k: string) => `${NS}:${k}`;
+  for (const k of Object.keys(raw.config)) {
+    if (!(CONFIG_KEYS as readonly string[]).includes(k)) issues.add(key(k), `unknown key (known: ${CONFIG_KEYS.join(", ")})`);
+  }
+
+  const target = parseTarget(issues, raw.config.target);
+  const kafka = parseKafka(issues, raw.config.kafka ?? {});
+  const zookeeper = parseZooKeeper(issues, raw.config.zookeeper ?? {});
+  const docker = parseDocker(issues, raw.config.docker ?? {}, kafka?.brokers, zookeeper?.replicas);
+  const topics = parseTopology(issues, raw.topology, raw.topologySource, kafka?.brokers);
+
+  issues.throwIfAny();
+  return {
+    project: raw.project,
+    stack: raw.stack,
+    name: `kp-${raw.stack}`,
+    target: target!,
+    kafka: kafka!,
+    zookeeper: zookeeper!,
+    docker: docker!,
+    topics,
+  };
+}
+
+function parseTarget(issues: Issues, v: unknown): Target | undefined {
+  if (v === undefined) return "docker";
+  if (v === "docker") return v;
+  if (v === "kubernetes") {
+    issues.add(`${NS}:target`, "'kubernetes' is not implemented yet (only docker)");
+    return undefined;
+  }
+  issues.add(`${NS}:target`, `${show(v)} is not docker or kubernetes`);
+  return undefined;
+}
+
+function parseKafka(issues: Issues, v: unknown): KafkaSpec | undefined {
+  const w = `${NS}:kafka`;
+  const o = issues.object(w, v, ["version", "mode", "brokers", "heapMb", "image", "brokerConfig"]);
+  if (!o) return undefined;
+  const version = issues.str(`${w}.version`, o.version ?? DEFAULT_KAFKA_VERSION, /^\d+\.\d+\.\d+$/, "MAJOR.MINOR.PATCH");
+  const mode = o.mode ?? "zookeeper";
+  if (mode !== "zookeeper") issues.add(`${w}.mode`, `${show(mode)} is not supported (only zookeeper)`);
+  if (version) {
+    const [major] = version.split(".").map(Number);
+    if (major >= 4) issues.add(`${w}.version`, `${show(version)} has no ZooKeeper mode (it ended with Kafka 3.9.x)`);
+    else if (major < 3) issues.add(`${w}.version`, `${show(version)} is older than the supported 3.x line`);
+  }
+  const brokers = issues.int(`${w}.brokers`, o.brokers ?? 3, 1, 9);
+  const heapMb = issues.int(`${w}.heapMb`, o.heapMb ?? 512, 128, 8192);
+  const image = issues.str(`${w}.image`, o.image ?? `kafka-platform/kafka:${version ?? DEFAULT_KAFKA_VERSION}`);
+  const brokerConfig: Record<string, string> = {};
+  const bc = o.brokerConfig === undefined ? {} : issues.object(`${w}.brokerConfig`, o.brokerConfig, Object.keys(o.brokerConfig as object ?? {}));
+  for (const [k, val] of Object.entries(bc ?? {})) {
+    if (MANAGED_BROKER_KEYS.includes(k)) issues.add(`${w}.brokerConfig.${k}`, "is managed by the platform and cannot be set");
+    else if (!/^[a-z][a-z0-9.-]*$/.test(k)) issues.add(`${w}.brokerConfig.${k}`, "is not a Kafka config name");
+    else if (!["string", "number", "boolean"].includes(typeof val)) issues.add(`${w}.brokerConfig.${k}`, `${show(val)} is not a scalar`);
+    else brokerConfig[k] = String(val);
+  }
+  if (!version || brokers === undefined || heapMb === undefined || !image || mode !== "zookeeper") return undefined;
+  return { version, mode: "zookeeper", brokers, heapMb, image, brokerConfig };
+}
+
+function parseZooKeeper(issues: Issues, v: unknown): ZooKeeperSpec | undefined {
+  const w = `${NS}:zookeeper`;
+  const o = issues.object(w, v, ["replicas", "heapMb"]);
+  if (!o) return undefined;
+  const replicas = issues.int(`${w}.replicas`, o.replicas ?? 3, 1, 5);
+  if (replicas !== undefined && replicas % 2 === 0) {
+    issues.add(`${w}.replicas`, `${replicas} is even: an ensemble needs a strict majority, use 1, 3 or 5`);
+  }
+  const heapMb = issues.int(`${w}.heapMb`, o.heapMb ?? 256, 64, 4096);
+  if (replicas === undefined || replicas % 2 === 0 || heapMb === undefined) return undefined;
+  return { replicas, heapMb };
+}
+
+function parseDocker(issues: Issues, v: unknown, brokers?: number, zkReplicas?: number): DockerSpec | undefined {
+  const w = `${NS}:docker`;
+  const o = issues.object(w, v, ["bindAddress", "firstBrokerPort", "firstZooKeeperPort"]);
+  if (!o) return undefined;
+  const bindAddress = issues.str(`${w}.bindAddress`, o.bindAddress ?? "127.0.0.1", /^(\d{1,3})(\.\d{1,3}){3}$/, "an IPv4 address");
+  const firstBrokerPort = issues.int(`${w}.firstBrokerPort`, o.firstBrokerPort ?? 19092, 1024, 65535);
+  const firstZooKeeperPort = o.firstZooKeeperPort === undefined ? undefined : issues.int(`${w}.firstZooKeeperPort`, o.firstZooKeeperPort, 1024, 65535);
+
+  // Every published host port, so that two of them never claim the same number.
+  const claims = new Map<number, string>();
+  const claim = (where: string, first: number | undefined, count: number | undefined, what: string) => {
+    if (first === undefined || count === undefined) return;
+    if (first + count - 1 > 65535) {
+      issues.add(where, `${first} + ${count} ${what}s runs past port 65535`);
+      return;
+    }
+    for (let i = 0; i < count; i++) {
+      const other = claims.get(first + i);
+      if (other) {
+        issues.add(where, `${first} gives ${what} ${i} port ${first + i}, already used by ${other}`);
+        return;
+      }
+      claims.set(first + i, `${what} ${i}`);
+    }
+  };
+  claim(`${w}.firstBrokerPort`, firstBrokerPort, brokers, "broker");
+  if (o.firstZooKeeperPort !== undefined) claim(`${w}.firstZooKeeperPort`, firstZooKeeperPort, zkReplicas, "zookeeper");
+  if (!bindAddress || firstBrokerPort === undefined) return undefined;
+  return { bindAddress, firstBrokerPort, ...(firstZooKeeperPort !== undefined ? { firstZooKeeperPort } : {}) } as DockerSpec;
+}
+
+function parseTopology(issues: Issues, doc: unknown, source: string, brokers?: number): TopicSpec[] {
+  if (doc === undefined || doc === null) return [];
+  const o = issues.object(source, doc, ["topics"]);
+  if (!o || o.topics === undefined) return [];
+  if (!Array.isArray(o.topics)) {
+    issues.add(`${source}: topics`, `${show(o.topics)} is not a list`);
+    return [];
+  }
+  const topics: TopicSpec[] = [];
+  const byName = new Map<string, number>();
+  const byCollisionKey = new Map<string, string>();
+  o.topics.forEach((t: unknown, i: number) => {
+    const at = `topics[${i}]`;
+    const name = (t as { name?: unknown })?.name;
+    const w = typeof name === "string" ? `topic '${name}'` : at;
+    const spec = issues.object(w, t, ["name", "partitions", "replicationFactor", "config", "allowDelete"]);
+    if (!spec) return;
+    let ok = true;
+    if (typeof name !== "string" || !TOPIC_NAME.test(name) || name === "." || name === "..") {
+      issues.add(at, `invalid topic name ${show(name)} (1–249 of a-z A-Z 0-9 . _ -, not '.' or '..')`);
+      ok = false;
+    } else if (name.startsWith("__")) {
+      issues.add(w, "names starting with '__' are reserved for Kafka's internal topics");
+      ok = false;
+    } else if (byName.has(name)) {
+      issues.add(at, `duplicate topic name '${name}' (also topics[${byName.get(name)}])`);
+      ok = false;
+    } else {
+      byName.set(name, i);
+      // Kafka's metric names map '.' to '_', so these two names would collide.
+      const ck = name.replace(/\./g, "_");
+      const other = byCollisionKey.get(ck);
+      if (other) {
+        issues.add(w, `collides with topic '${other}' ('.' and '_' are the same in Kafka metric names)`);
+        ok = false;
+      }
+      byCollisionKey.set(ck, name);
+    }
+    const partitions = issues.int(`${w}: partitions`, spec.partitions, 1, 10000);
+    const rf = issues.int(`${w}: replicationFactor`, spec.replicationFactor, 1, 9);
+    if (rf !== undefined && brokers !== undefined && rf > brokers) {
+      issues.add(w, `replicationFactor ${rf} > brokers ${brokers}`);
+      ok = false;
+    }
+    const allowDelete = spec.allowDelete === undefined ? false : issues.bool(`${w}: allowDelete`, spec.allowDelete);
+    const config: Record<string, string> = {};
+    const cfg = spec.config === undefined ? {} : issues.object(`${w}: config`, spec.config, Object.keys(spec.config as object ?? {}));
+    for (const [k, v] of Object.entries(cfg ?? {})) {
+      const r = checkTopicConfig(k, v);
+      if ("problem" in r) {
+        issues.add(w, r.problem.startsWith("unknown") ? r.problem : `config '${k}' ${r.problem}`);
+        ok = false;
+      } else config[k] = r.value;
+    }
+    const minIsr = config["min.insync.replicas"];
+    if (minIsr !== undefined && rf !== undefined && Number(minIsr) > rf) {
+      issues.add(w, `min.insync.replicas ${minIsr} > replicationFactor ${rf}`);
+      ok = false;
+    }
+    if (ok && partitions !== undefined && rf !== undefined && allowDelete !== undefined && typeof name === "string") {
+      topics.push({ name, partitions, replicationFactor: rf, config, allowDelete });
+    }
+  });
+  return topics;
+}

@@ -1,0 +1,51 @@
+// The typed model of one Kafka estate: what stack config and topology files parse into.
+// Everything downstream (renderers, components, platforms, smoke test) reads only this.
+
+export type Target = "docker" | "kubernetes";
+
+export interface ZooKeeperSpec {
+  /** Ensemble size: 1, 3 or 5. */
+  replicas: number;
+  heapMb: number;
+}
+
+export interface KafkaSpec {
+  version: string;
+  mode: "zookeeper";
+  brokers: number;
+  heapMb: number;
+  image: string;
+  /** Cluster-wide broker settings rendered into every server.properties (validated keys). */
+  brokerConfig: Record<string, string>;
+}
+
+export interface DockerSpec {
+  /** Host address the brokers' external listeners are published on. */
+  bindAddress: string;
+  /** Broker i (0-based) is published on firstBrokerPort + i. */
+  firstBrokerPort: number;
+  /** When set, ZooKeeper node i's client port is published on firstZooKeeperPort + i (tools only). */
+  firstZooKeeperPort?: number;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Declared topic-level configs, values as Kafka strings; only these are managed. */
+  config: Record<string, string>;
+  /** Deleting or re-creating this topic (and losing its data) is allowed. */
+  allowDelete: boolean;
+}
+
+export interface EstateSpec {
+  project: string;
+  stack: string;
+  /** Prefix of every container, network and volume name: kp-<stack>. */
+  name: string;
+  target: Target;
+  zookeeper: ZooKeeperSpec;
+  kafka: KafkaSpec;
+  docker: DockerSpec;
+  topics: TopicSpec[];
+}

@@ -1,0 +1,82 @@
+// The Docker target: one user-defined bridge network per stack, one named volume and one
+// container per node. Containers wait for their healthcheck, so "created" means "serving".
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { EstateSpec } from "../../config/types";
+import { networkName, volumeName } from "../../model/naming";
+import type { NodeSpec, Platform, PlatformNode } from "../types";
+
+/** A JVM on a 2-core machine: heap plus room for metaspace, threads and buffers. */
+const memoryMb = (heapMb: number) => heapMb + 384;
+
+export class DockerPlatform extends pulumi.ComponentResource implements Platform {
+  readonly network: docker.Network;
+  private readonly images = new Map<string, docker.RemoteImage>();
+
+  constructor(
+    name: string,
+    private readonly spec: EstateSpec,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("kafka-platform:docker:Platform", name, {}, opts);
+    this.network = new docker.Network(`${name}-network`, {
+      name: networkName(spec),
+      driver: "bridge",
+      labels: [{ label: "kafka-platform.stack", value: spec.stack }],
+    }, { parent: this });
+    this.registerOutputs({ networkName: this.network.name });
+  }
+
+  /** Images are built locally by setup (or pulled by a user with a registry); never removed on destroy. */
+  private image(ref: string): docker.RemoteImage {
+    let img = this.images.get(ref);
+    if (!img) {
+      const id = ref.replace(/[^a-zA-Z0-9-]/g, "-");
+      img = new docker.RemoteImage(`${this.spec.name}-image-${id}`, { name: ref, keepLocally: true }, { parent: this });
+      this.images.set(ref, img);
+    }
+    return img;
+  }
+
+  hostAddress(hostPort: number): string {
+    return `${this.spec.docker.bindAddress}:${hostPort}`;
+  }
+
+  node(name: string, node: NodeSpec, parent: pulumi.Resource, dependsOn: pulumi.Input<pulumi.Resource>[] = []): PlatformNode {
+    const labels = [
+      { label: "kafka-platform.stack", value: this.spec.stack },
+      { label: "kafka-platform.role", value: node.role },
+      { label: "kafka-platform.ordinal", value: String(node.ordinal) },
+    ];
+    const volume = new docker.Volume(`${name}-data`, {
+      name: volumeName(this.spec, node.role, node.ordinal),
+      labels,
+    }, { parent, retainOnDelete: false });
+    const image = this.image(node.image);
+    const container = new docker.Container(name, {
+      name: node.hostname,
+      hostname: node.hostname,
+      image: image.imageId,
+      command: node.args,
+      envs: Object.entries(node.env).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`),
+      uploads: node.files.map((f) => ({ file: f.path, content: f.content })),
+      volumes: [{ volumeName: volume.name, containerPath: node.dataPath }],
+      networksAdvanced: [{ name: this.network.name, aliases: [node.hostname] }],
+      ports: node.publish.map((p) => ({ internal: p.container, external: p.host, ip: this.spec.docker.bindAddress })),
+      restart: "unless-stopped",
+      memory: memoryMb(node.heapMb),
+      logDriver: "json-file",
+      logOpts: { "max-size": "10m", "max-file": "3" },
+      healthcheck: { tests: ["CMD", ...node.healthcheck], interval: "3s", timeout: "5s", startPeriod: "5s", retries: 100 },
+      wait: true,
+      waitTimeout: 300,
+      labels,
+    }, {
+      parent,
+      dependsOn,
+      // Fixed names and host ports: the old container must go before its replacement starts.
+      deleteBeforeReplace: true,
+    });
+    return { ready: container };
+  }
+}
