@@ -1,0 +1,132 @@
+// Every bad input is reported with its key and value, all problems together, before any
+// resource exists. Messages are asserted exactly: they are the user interface.
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config/issues";
+import { parseEstate, type RawEstate } from "../../src/config/parse";
+
+const good = (): RawEstate => ({
+  project: "kafka-platform",
+  stack: "t",
+  config: {
+    target: "docker",
+    kafka: { version: "3.9.2", brokers: 3, heapMb: 512 },
+    zookeeper: { replicas: 3 },
+    docker: { bindAddress: "127.0.0.1", firstBrokerPort: 19092 },
+  },
+  topology: {
+    topics: [{ name: "my-topic", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": 2 } }],
+  },
+  topologySource: "stacks/t/topology.yaml",
+});
+
+function problems(mutate: (r: RawEstate) => void): string[] {
+  const raw = good();
+  mutate(raw);
+  try {
+    parseEstate(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues;
+    throw e;
+  }
+  return [];
+}
+const topic = (r: RawEstate, i = 0) => (r.topology as { topics: Record<string, unknown>[] }).topics[i];
+const topics = (r: RawEstate) => (r.topology as { topics: unknown[] }).topics;
+const kafka = (r: RawEstate) => r.config.kafka as Record<string, unknown>;
+
+describe("parseEstate", () => {
+  it("parses the dev-like config with defaults filled in", () => {
+    const spec = parseEstate(good());
+    expect(spec.name).toBe("kp-t");
+    expect(spec.kafka).toEqual({
+      version: "3.9.2", mode: "zookeeper", brokers: 3, heapMb: 512, image: "kafka-platform/kafka:3.9.2", brokerConfig: {},
+    });
+    expect(spec.zookeeper).toEqual({ replicas: 3, heapMb: 256 });
+    expect(spec.topics).toEqual([
+      { name: "my-topic", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": "2" }, allowDelete: false },
+    ]);
+  });
+
+  const cases: [string, (r: RawEstate) => void, string[]][] = [
+    ["RF > brokers", (r) => { topic(r).replicationFactor = 4; }, ["topic 'my-topic': replicationFactor 4 > brokers 3"]],
+    ["min.insync.replicas > RF (3 > 2)", (r) => { topic(r).replicationFactor = 2; topic(r).config = { "min.insync.replicas": 3 }; },
+      ["topic 'my-topic': min.insync.replicas 3 > replicationFactor 2"]],
+    ["partitions < 1", (r) => { topic(r).partitions = 0; }, ["topic 'my-topic': partitions: 0 is out of range (1–10000)"]],
+    ["even ZooKeeper count", (r) => { r.config.zookeeper = { replicas: 4 }; },
+      ["kafka-platform:zookeeper.replicas: 4 is even: an ensemble needs a strict majority, use 1, 3 or 5"]],
+    ["unknown topic config key", (r) => { topic(r).config = { "retention.msx": 1000 }; }, ["topic 'my-topic': unknown config key 'retention.msx'"]],
+    ["bad value type for a known key", (r) => { topic(r).config = { "retention.ms": "a week" }; },
+      ["topic 'my-topic': config 'retention.ms' 'a week' is not an integer"]],
+    ["bad enum value", (r) => { topic(r).config = { "cleanup.policy": "shred" }; },
+      ["topic 'my-topic': config 'cleanup.policy' 'shred' is not delete, compact or compact,delete"]],
+    ["duplicate topic", (r) => { topics(r).push({ name: "my-topic", partitions: 1, replicationFactor: 1 }); },
+      ["topics[1]: duplicate topic name 'my-topic' (also topics[0])"]],
+    ["invalid topic name", (r) => { topic(r).name = "bad name!"; },
+      ["topics[0]: invalid topic name 'bad name!' (1–249 of a-z A-Z 0-9 . _ -, not '.' or '..')"]],
+    ["internal topic name", (r) => { topic(r).name = "__consumer_offsets"; },
+      ["topic '__consumer_offsets': names starting with '__' are reserved for Kafka's internal topics"]],
+    ["'.' and '_' collision", (r) => { topics(r).push({ name: "my_topic", partitions: 1, replicationFactor: 1 }); topic(r).name = "my.topic"; },
+      ["topic 'my_topic': collides with topic 'my.topic' ('.' and '_' are the same in Kafka metric names)"]],
+    ["port collision", (r) => { r.config.docker = { firstBrokerPort: 19092, firstZooKeeperPort: 19093 }; },
+      ["kafka-platform:docker.firstZooKeeperPort: 19093 gives zookeeper 0 port 19093, already used by broker 1"]],
+    ["ports past 65535", (r) => { r.config.docker = { firstBrokerPort: 65534 }; },
+      ["kafka-platform:docker.firstBrokerPort: 65534 + 3 brokers runs past port 65535"]],
+    ["brokers 0", (r) => { kafka(r).brokers = 0; }, ["kafka-platform:kafka.brokers: 0 is out of range (1–9)"]],
+    ["brokers not a number", (r) => { kafka(r).brokers = "three"; }, ["kafka-platform:kafka.brokers: 'three' is not an integer"]],
+    ["Kafka >= 4 with ZooKeeper mode", (r) => { kafka(r).version = "4.0.0"; },
+      ["kafka-platform:kafka.version: '4.0.0' has no ZooKeeper mode (it ended with Kafka 3.9.x)"]],
+    ["KRaft mode", (r) => { kafka(r).mode = "kraft"; }, ["kafka-platform:kafka.mode: 'kraft' is not supported (only zookeeper)"]],
+    ["negative retention", (r) => { topic(r).config = { "retention.ms": -5 }; },
+      ["topic 'my-topic': config 'retention.ms' -5 is out of range (-1–9223372036854775807)"]],
+    ["ratio out of range", (r) => { topic(r).config = { "min.cleanable.dirty.ratio": 1.5 }; },
+      ["topic 'my-topic': config 'min.cleanable.dirty.ratio' 1.5 is out of range (0–1)"]],
+    ["unknown stack key", (r) => { r.config.brokerz = 3; },
+      ["kafka-platform:brokerz: unknown key (known: target, kafka, zookeeper, docker, topology)"]],
+    ["unknown nested key", (r) => { kafka(r).replicas = 3; },
+      ["kafka-platform:kafka.replicas: unknown key (known: version, mode, brokers, heapMb, image, brokerConfig)"]],
+    ["managed broker setting", (r) => { kafka(r).brokerConfig = { "broker.id": 7 }; },
+      ["kafka-platform:kafka.brokerConfig.broker.id: is managed by the platform and cannot be set"]],
+    ["bad target", (r) => { r.config.target = "aws"; }, ["kafka-platform:target: 'aws' is not docker or kubernetes"]],
+    ["bad bind address", (r) => { r.config.docker = { bindAddress: "localhost" }; },
+      ["kafka-platform:docker.bindAddress: 'localhost' is not valid (an IPv4 address)"]],
+    ["topics not a list", (r) => { r.topology = { topics: { name: "x" } }; }, ["stacks/t/topology.yaml: topics: {\"name\":\"x\"} is not a list"]],
+    ["unknown topic field", (r) => { topic(r).partition = 3; },
+      ["topic 'my-topic'.partition: unknown key (known: name, partitions, replicationFactor, config, allowDelete)"]],
+  ];
+
+  it.each(cases)("rejects %s", (_name, mutate, want) => {
+    expect(problems(mutate)).toEqual(want);
+  });
+
+  it("reports every problem together, in one error that names them all", () => {
+    const raw = good();
+    kafka(raw).brokers = 0;
+    raw.config.zookeeper = { replicas: 2 };
+    topic(raw).partitions = -1;
+    topic(raw).config = { "retention.ms": "soon" };
+    expect(() => parseEstate(raw)).toThrowError(ConfigError);
+    try {
+      parseEstate(raw);
+    } catch (e) {
+      const err = e as ConfigError;
+      expect(err.issues).toEqual([
+        "kafka-platform:kafka.brokers: 0 is out of range (1–9)",
+        "kafka-platform:zookeeper.replicas: 2 is even: an ensemble needs a strict majority, use 1, 3 or 5",
+        "topic 'my-topic': partitions: -1 is out of range (1–10000)",
+        "topic 'my-topic': config 'retention.ms' 'soon' is not an integer",
+      ]);
+      expect(err.message).toBe(
+        "invalid configuration (4 problems); nothing was changed:\n" + err.issues.map((i) => `  - ${i}`).join("\n"),
+      );
+    }
+  });
+
+  it("accepts an explicit allowDelete and normalizes config values to Kafka strings", () => {
+    const raw = good();
+    Object.assign(topic(raw), { allowDelete: true, config: { "cleanup.policy": "compact, delete", preallocate: true, "retention.ms": -1 } });
+    expect(parseEstate(raw).topics[0]).toMatchObject({
+      allowDelete: true,
+      config: { "cleanup.policy": "compact,delete", preallocate: "true", "retention.ms": "-1" },
+    });
+  });
+});

@@ -1,0 +1,96 @@
+// The program's resource graph under Pulumi mocks: what is created, with which names,
+// ports, volumes, files and options. Real deployments are proven in test/e2e.
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+
+interface Created { type: string; name: string; inputs: Record<string, any>; provider?: string }
+const created: Created[] = [];
+
+beforeAll(async () => {
+  pulumi.runtime.setAllConfig({
+    "kafka-platform:target": "docker",
+    "kafka-platform:kafka": JSON.stringify({ brokers: 3, heapMb: 384 }),
+    "kafka-platform:zookeeper": JSON.stringify({ replicas: 3 }),
+    "kafka-platform:docker": JSON.stringify({ firstBrokerPort: 29092 }),
+    "kafka-platform:topology": "test/fixtures/unit/topology.yaml",
+  });
+  pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        created.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type === "docker:index/remoteImage:RemoteImage") state.imageId = `sha256:${args.inputs.name}`;
+        return { id: `${args.name}-id`, state };
+      },
+      call(args) {
+        throw new Error(`Mock not implemented: ${args.token}`);
+      },
+    },
+    "kafka-platform",
+    "unit",
+    false,
+  );
+  const program = await import("../../src/index");
+  // Wait for every export, so that every resource has been registered.
+  await Promise.all(Object.values(program).map((v) => (pulumi.Output.isInstance(v) ? new Promise((r) => v.apply(r)) : v)));
+  await new Promise((r) => setTimeout(r, 100));
+});
+
+const ofType = (t: string) => created.filter((c) => c.type === t);
+
+describe("the docker program", () => {
+  it("creates one network, 6 containers and 6 volumes named from the stack", () => {
+    expect(ofType("docker:index/network:Network").map((n) => n.inputs.name)).toEqual(["kp-unit"]);
+    expect(ofType("docker:index/container:Container").map((c) => c.inputs.name).sort()).toEqual([
+      "kp-unit-kafka-0", "kp-unit-kafka-1", "kp-unit-kafka-2",
+      "kp-unit-zookeeper-0", "kp-unit-zookeeper-1", "kp-unit-zookeeper-2",
+    ]);
+    expect(ofType("docker:index/volume:Volume").map((v) => v.inputs.name).sort()).toEqual([
+      "kp-unit-kafka-0-data", "kp-unit-kafka-1-data", "kp-unit-kafka-2-data",
+      "kp-unit-zookeeper-0-data", "kp-unit-zookeeper-1-data", "kp-unit-zookeeper-2-data",
+    ]);
+  });
+
+  it("publishes each broker's external listener on 127.0.0.1 with its own port, and no ZooKeeper port", () => {
+    const ports = Object.fromEntries(
+      ofType("docker:index/container:Container").map((c) => [c.inputs.name, (c.inputs.ports ?? []).map((p: any) => `${p.ip}:${p.external}->${p.internal}`)]),
+    );
+    expect(ports).toEqual({
+      "kp-unit-kafka-0": ["127.0.0.1:29092->9092"],
+      "kp-unit-kafka-1": ["127.0.0.1:29093->9092"],
+      "kp-unit-kafka-2": ["127.0.0.1:29094->9092"],
+      "kp-unit-zookeeper-0": [], "kp-unit-zookeeper-1": [], "kp-unit-zookeeper-2": [],
+    });
+  });
+
+  it("gives every broker its rendered server.properties, a data volume, a healthcheck, a restart policy and a sized heap", () => {
+    const b1 = ofType("docker:index/container:Container").find((c) => c.inputs.name === "kp-unit-kafka-1")!;
+    const props = b1.inputs.uploads[0];
+    expect(props.file).toBe("/etc/kafka/server.properties");
+    expect(props.content).toContain("broker.id=1\n");
+    expect(props.content).toContain("advertised.listeners=INTERNAL://kp-unit-kafka-1:9091,EXTERNAL://127.0.0.1:29093\n");
+    expect(b1.inputs.volumes).toEqual([{ volumeName: "kp-unit-kafka-1-data", containerPath: "/var/lib/kafka" }]);
+    expect(b1.inputs.healthcheck.tests).toEqual(["CMD", "kafka-health", "broker", "9091"]);
+    expect(b1.inputs.restart).toBe("unless-stopped");
+    expect(b1.inputs.wait).toBe(true);
+    expect(b1.inputs.envs).toEqual(["KAFKA_HEAP_OPTS=-Xms384m -Xmx384m"]);
+    expect(b1.inputs.memory).toBe(384 + 384);
+    expect(b1.inputs.networksAdvanced).toEqual([{ name: "kp-unit", aliases: ["kp-unit-kafka-1"] }]);
+  });
+
+  it("gives each ZooKeeper member its id", () => {
+    const zk = ofType("docker:index/container:Container").filter((c) => c.inputs.name.includes("zookeeper"));
+    expect(zk.map((c) => c.inputs.envs.find((e: string) => e.startsWith("ZOO_MY_ID="))).sort()).toEqual(["ZOO_MY_ID=1", "ZOO_MY_ID=2", "ZOO_MY_ID=3"]);
+  });
+
+  it("creates the declared topics through an explicit kafka provider bound to the brokers' host addresses", () => {
+    const [provider] = ofType("pulumi:providers:kafka");
+    expect(JSON.parse(provider.inputs.bootstrapServers)).toEqual(["127.0.0.1:29092", "127.0.0.1:29093", "127.0.0.1:29094"]);
+    const topics = ofType("kafka:index/topic:Topic");
+    expect(topics.map((t) => t.inputs).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: "orders", partitions: 6, replicationFactor: 3, config: { "min.insync.replicas": "2", "retention.ms": "604800000" } },
+      { name: "scratch", partitions: 1, replicationFactor: 1, config: {} },
+    ]);
+    for (const t of topics) expect(t.provider).toMatch(/^urn:pulumi:unit::kafka-platform::.*pulumi:providers:kafka::topics-provider::/);
+  });
+});
