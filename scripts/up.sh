@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `npm run up [-- --stack NAME]`: deploy a stack (default dev) with `pulumi up`, then smoke-test it.
+# Setup has already run (package.json chains it).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+stack="dev"
+[ "${1:-}" = "--stack" ] && stack="$2"
+p() { bash "$KP_ROOT/scripts/pulumi.sh" "$@"; }
+
+p stack select "$stack" >/dev/null 2>&1 || p stack init "$stack" --non-interactive >/dev/null
+p up --yes --non-interactive --stack "$stack"
+node -r ts-node/register/transpile-only "$KP_ROOT/src/smoke/main.ts" --stack "$stack"
+
+bootstrap="$(p stack output bootstrapServers --stack "$stack")"
+cat <<INFO
+
+Stack '$stack' is up. Bootstrap servers (from the host): $bootstrap
+  npm run topics -- list                      # topics of the stack
+  npm run produce -- --topic my-topic         # one message per line, key:value
+  npm run consume -- --topic my-topic --from-beginning
+  kcat -b $bootstrap -L                       # any Kafka client works with these servers
+  npm run down                                # destroy the stack (its data too)
+INFO

@@ -1,0 +1,23 @@
+// The one place that constructs kafkajs clients: our defaults (bounded retries and timeouts,
+// quiet logs), so the rest of the code depends on this small surface, not on kafkajs' own.
+import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
+
+export interface ClientOptions {
+  bootstrapServers: string[];
+  clientId?: string;
+  /** Per-connection bound; kafkajs' default of 1 s is too tight for a busy 2-core machine. */
+  connectionTimeoutMs?: number;
+  verbose?: boolean;
+}
+
+export function kafkaClient(opts: ClientOptions): Kafka {
+  const config: KafkaConfig = {
+    brokers: opts.bootstrapServers,
+    clientId: opts.clientId ?? "kafka-platform",
+    connectionTimeout: opts.connectionTimeoutMs ?? 5_000,
+    requestTimeout: 30_000,
+    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+    logLevel: opts.verbose ? logLevel.INFO : logLevel.NOTHING,
+  };
+  return new Kafka(config);
+}

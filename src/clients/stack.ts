@@ -1,0 +1,49 @@
+// Reads a deployed stack's outputs: the contract between the program and every tool.
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+
+export interface DeclaredTopic {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  config: Record<string, string>;
+}
+
+export interface StackOutputs {
+  bootstrapServers: string;
+  brokers: Record<string, string>;
+  zookeeperConnect: string;
+  topics: string[];
+  declaredTopics: DeclaredTopic[];
+}
+
+export class StackOutputsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackOutputsError";
+  }
+}
+
+const repoRoot = path.resolve(__dirname, "../..");
+
+export function readStackOutputs(stack: string, env: NodeJS.ProcessEnv = process.env): StackOutputs {
+  const r = spawnSync("bash", [path.join(repoRoot, "scripts/pulumi.sh"), "stack", "output", "--json", "--stack", stack], {
+    encoding: "utf8",
+    env,
+    timeout: 60_000,
+  });
+  if (r.status !== 0) {
+    throw new StackOutputsError(`cannot read outputs of stack '${stack}': ${(r.stderr || r.stdout || String(r.error)).trim()}`);
+  }
+  const out = JSON.parse(r.stdout) as Partial<StackOutputs>;
+  if (typeof out.bootstrapServers !== "string" || !out.brokers) {
+    throw new StackOutputsError(`stack '${stack}' has no bootstrapServers output: is it deployed? (npm run up)`);
+  }
+  return { topics: [], declaredTopics: [], zookeeperConnect: "", ...out } as StackOutputs;
+}
+
+/** `--stack NAME` from argv, else $KP_STACK, else dev. */
+export function stackFromArgs(argv: string[]): string {
+  const i = argv.indexOf("--stack");
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : process.env.KP_STACK ?? "dev";
+}
