@@ -17,8 +17,9 @@ cd "$KP_ROOT"
 mkdir -p "$KP_TOOLS/bin" "$KP_CACHE"
 
 sha() { cat "$@" | sha256sum | cut -c1-16; }
-# Hash of a folder's committed inputs (names and contents), stable across clones.
-sha_tree() { (cd "$1" && find . -type f ! -name '*.log' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16; }
+# Hash of a folder's tracked files (names and working-tree contents): stable across clones,
+# blind to what builds generate there.
+sha_tree() { (cd "$KP_ROOT" && git ls-files -z -- "$1" | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16; }
 # apt-get install, updating the package lists once per run when a package is unknown.
 apt_install() {
   [ "$(id -u)" = 0 ] || kp_die "need root to apt-get install $*; install them and re-run"
