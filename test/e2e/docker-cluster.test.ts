@@ -1,0 +1,95 @@
+// Issue 3 end to end on real Docker: up → smoke → no-op up → one topic's config changed →
+// only that topic updates → deleting a protected topic is refused → destroy leaves nothing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kafkaClient } from "../../src/clients/kafka";
+import { smoke } from "../../src/smoke/smoke";
+import { uniqueName } from "../support/exec";
+import { TestStack } from "../support/stack";
+
+const stackName = uniqueName("e2e").replace(/-/g, "");
+// Host ports away from dev's 19092: e2e must run beside a deployed dev stack.
+const firstBrokerPort = 39000 + (process.pid % 500) * 10;
+const topology = (ordersRetentionMs: number, withScratch = true) => ({
+  topics: [
+    { name: "orders", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": 2, "retention.ms": ordersRetentionMs } },
+    { name: "audit", partitions: 2, replicationFactor: 2, config: { "cleanup.policy": "compact" } },
+    ...(withScratch ? [{ name: "scratch", partitions: 1, replicationFactor: 1 }] : []),
+  ],
+});
+
+describe("a 3-broker cluster on Docker", () => {
+  let s: TestStack;
+
+  beforeAll(() => {
+    s = new TestStack(stackName, {
+      target: "docker",
+      kafka: { brokers: 3, heapMb: 384 },
+      zookeeper: { replicas: 3, heapMb: 128 },
+      docker: { bindAddress: "127.0.0.1", firstBrokerPort },
+    }, topology(604800000));
+  });
+
+  afterAll(() => {
+    s?.cleanup();
+  }, 400_000);
+
+  it("comes up with its topics in one `pulumi up` and passes the smoke test", async () => {
+    const up = s.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    const out = s.outputs();
+    expect(out.bootstrapServers).toBe([0, 1, 2].map((i) => `127.0.0.1:${firstBrokerPort + i}`).join(","));
+    expect(out.brokers).toEqual({ 0: `127.0.0.1:${firstBrokerPort}`, 1: `127.0.0.1:${firstBrokerPort + 1}`, 2: `127.0.0.1:${firstBrokerPort + 2}` });
+    expect(out.topics).toEqual(["orders", "audit", "scratch"]);
+    const report = await smoke(out, { messages: 300, timeoutMs: 120_000 });
+    expect(report.brokers).toBe(3);
+    expect(report.roundTrip?.messages).toBe(300);
+  }, 600_000);
+
+  it("has nothing to change on a second `pulumi up`", () => {
+    const again = s.pulumi(["up", "--yes", "--expect-no-changes", "--skip-preview"]);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+  }, 300_000);
+
+  it("updates only the topic whose config changed", async () => {
+    s.setTopology(topology(3600000));
+    const preview = s.pulumi(["preview", "--json"]);
+    expect(preview.code, preview.stderr).toBe(0);
+    const changed = (JSON.parse(preview.stdout).steps as { op: string; urn: string }[])
+      .filter((st) => st.op !== "same")
+      .map((st) => `${st.op} ${st.urn.split("::").pop()}`);
+    expect(changed).toEqual(["update topics-orders"]);
+
+    const up = s.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    const admin = kafkaClient({ bootstrapServers: s.outputs().bootstrapServers.split(",") }).admin();
+    await admin.connect();
+    try {
+      const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: "orders" }] });
+      expect(cfg.resources[0].configEntries.find((e) => e.configName === "retention.ms")?.configValue).toBe("3600000");
+    } finally {
+      await admin.disconnect();
+    }
+  }, 300_000);
+
+  it("refuses to delete a topic that does not allow it, and keeps the topic", async () => {
+    s.setTopology(topology(3600000, false));
+    const up = s.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(up.code).not.toBe(0);
+    expect(up.stdout + up.stderr).toMatch(/protected/);
+    const admin = kafkaClient({ bootstrapServers: s.outputs().bootstrapServers.split(",") }).admin();
+    await admin.connect();
+    try {
+      expect(await admin.listTopics()).toContain("scratch");
+    } finally {
+      await admin.disconnect();
+    }
+    s.setTopology(topology(3600000));
+  }, 300_000);
+
+  it("destroys everything it created: no container, network or volume of the stack remains", () => {
+    s.pulumi(["state", "unprotect", "--all", "--yes"], 60_000);
+    const down = s.pulumi(["destroy", "--yes", "--skip-preview"]);
+    expect(down.code, down.stdout + down.stderr).toBe(0);
+    expect(s.leftovers()).toEqual([]);
+  }, 300_000);
+});
