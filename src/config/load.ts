@@ -36,12 +36,17 @@ export function readTopology(file: string, explicit: boolean): { doc: unknown; p
   return { doc: parsed.toJS() };
 }
 
-export function loadEstate(projectRoot: string = process.cwd()): EstateSpec {
+/** The directory of Pulumi.yaml: paths in config are relative to it, not to src/. */
+function projectRoot(): string {
+  return pulumi.runtime.getRootDirectory() || process.cwd();
+}
+
+export function loadEstate(root: string = projectRoot()): EstateSpec {
   const stack = pulumi.getStack();
   const config = namespaceConfig();
   const explicit = typeof config.topology === "string";
   const rel = explicit ? (config.topology as string) : path.join("stacks", stack, "topology.yaml");
-  const file = path.resolve(projectRoot, rel);
+  const file = path.resolve(root, rel);
   const { doc, problem } = readTopology(file, explicit);
   delete config.topology;
   const raw: RawEstate = { project: pulumi.getProject(), stack, config, topology: doc, topologySource: rel };

@@ -121,47 +121,72 @@ func readPackageJSON(path string) (*packageJSON, error) {
 	return &p, nil
 }
 
-// GetRequiredPackages lists the resource plugins of every package under the program's
-// node_modules whose package.json says {"pulumi": {"resource": true}}.
+// GetRequiredPackages lists the resource plugins of every package whose package.json says
+// {"pulumi": {"resource": true}}, in the node_modules folders node would search from the
+// program directory (with `main: src/index.ts` that is src/) up to the project's root.
 func (h *host) GetRequiredPackages(
 	_ context.Context, req *pulumirpc.GetRequiredPackagesRequest,
 ) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	root := filepath.Join(req.GetInfo().GetProgramDirectory(), "node_modules")
-	if resolved, err := filepath.EvalSymlinks(root); err == nil {
-		root = resolved // WalkDir does not descend into a symlinked root
-	}
 	seen := map[string]bool{}
 	var pkgs []*pulumirpc.PackageDependency
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() != "package.json" {
-			return nil // unreadable folders and other files are not plugin sources
+	for _, dir := range searchDirs(req.GetInfo().GetProgramDirectory(), req.GetInfo().GetRootDirectory()) {
+		root := filepath.Join(dir, "node_modules")
+		if resolved, err := filepath.EvalSymlinks(root); err == nil {
+			root = resolved // WalkDir does not descend into a symlinked root
+		} else {
+			continue
 		}
-		p, err := readPackageJSON(path)
-		if err != nil || !p.Pulumi.Resource {
+		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || d.Name() != "package.json" {
+				return nil // unreadable folders and other files are not plugin sources
+			}
+			if dep, ok := pluginOf(path); ok && !seen[dep.Name+"@"+dep.Version] {
+				seen[dep.Name+"@"+dep.Version] = true
+				pkgs = append(pkgs, dep)
+			}
 			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		name := p.Pulumi.Name
-		if name == "" {
-			name = strings.TrimPrefix(p.Name, "@pulumi/")
-		}
-		v := p.Pulumi.Version
-		if v == "" {
-			v = p.Version
-		}
-		if !strings.HasPrefix(v, "v") {
-			v = "v" + v
-		}
-		if key := name + "@" + v; !seen[key] {
-			seen[key] = true
-			pkgs = append(pkgs, &pulumirpc.PackageDependency{Name: name, Kind: "resource", Version: v, Server: p.Pulumi.Server})
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
 	}
 	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].Name+pkgs[i].Version < pkgs[j].Name+pkgs[j].Version })
 	return &pulumirpc.GetRequiredPackagesResponse{Packages: pkgs}, nil
+}
+
+// searchDirs returns dir and its parents up to and including root (dir alone if root is
+// not above it).
+func searchDirs(dir, root string) []string {
+	dirs := []string{dir}
+	rel, err := filepath.Rel(root, dir)
+	if root == "" || err != nil || strings.HasPrefix(rel, "..") {
+		return dirs
+	}
+	for d := dir; d != root && filepath.Dir(d) != d; {
+		d = filepath.Dir(d)
+		dirs = append(dirs, d)
+	}
+	return dirs
+}
+
+// pluginOf reads a package.json and returns the resource plugin it declares, if any.
+func pluginOf(path string) (*pulumirpc.PackageDependency, bool) {
+	p, err := readPackageJSON(path)
+	if err != nil || !p.Pulumi.Resource {
+		return nil, false
+	}
+	name := p.Pulumi.Name
+	if name == "" {
+		name = strings.TrimPrefix(p.Name, "@pulumi/")
+	}
+	v := p.Pulumi.Version
+	if v == "" {
+		v = p.Version
+	}
+	if !strings.HasPrefix(v, "v") {
+		v = "v" + v
+	}
+	return &pulumirpc.PackageDependency{Name: name, Kind: "resource", Version: v, Server: p.Pulumi.Server}, true
 }
 
 // Run starts `node <@pulumi/pulumi/cmd/run> ... <entry point>` in the program directory
