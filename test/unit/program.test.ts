@@ -1,7 +1,9 @@
 // The program's resource graph under Pulumi mocks: what is created, with which names,
 // ports, volumes, files and options. Real deployments are proven in test/e2e.
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../support/exec";
 
 interface Created { type: string; name: string; inputs: Record<string, any>; provider?: string }
 const created: Created[] = [];
@@ -12,7 +14,8 @@ beforeAll(async () => {
     "kafka-platform:kafka": JSON.stringify({ brokers: 3, heapMb: 384 }),
     "kafka-platform:zookeeper": JSON.stringify({ replicas: 3 }),
     "kafka-platform:docker": JSON.stringify({ firstBrokerPort: 29092 }),
-    "kafka-platform:topology": "test/fixtures/unit/topology.yaml",
+    // Absolute: under mocks the project root is a placeholder.
+    "kafka-platform:topology": path.join(repoRoot, "test/fixtures/unit/topology.yaml"),
   });
   pulumi.runtime.setMocks(
     {
@@ -75,6 +78,7 @@ describe("the docker program", () => {
     expect(b1.inputs.wait).toBe(true);
     expect(b1.inputs.envs).toEqual(["KAFKA_HEAP_OPTS=-Xms384m -Xmx384m"]);
     expect(b1.inputs.memory).toBe(384 + 384);
+    expect(b1.inputs.memorySwap).toBe(384 + 384);
     expect(b1.inputs.networksAdvanced).toEqual([{ name: "kp-unit", aliases: ["kp-unit-kafka-1"] }]);
   });
 

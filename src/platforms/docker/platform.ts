@@ -65,6 +65,9 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       ports: node.publish.map((p) => ({ internal: p.container, external: p.host, ip: this.spec.docker.bindAddress })),
       restart: "unless-stopped",
       memory: memoryMb(node.heapMb),
+      // Equal to memory: no swap for a JVM. Left unset, Docker picks 2 × memory and the
+      // provider reads that back as drift on every `up`.
+      memorySwap: memoryMb(node.heapMb),
       logDriver: "json-file",
       logOpts: { "max-size": "10m", "max-file": "3" },
       healthcheck: { tests: ["CMD", ...node.healthcheck], interval: "3s", timeout: "5s", startPeriod: "5s", retries: 100 },
