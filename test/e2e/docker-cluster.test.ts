@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kafkaClient } from "../../src/clients/kafka";
 import { smoke } from "../../src/smoke/smoke";
-import { uniqueName } from "../support/exec";
+import { run, uniqueName } from "../support/exec";
 import { TestStack } from "../support/stack";
 
 const stackName = uniqueName("e2e").replace(/-/g, "");
@@ -33,6 +33,15 @@ describe("a 3-broker cluster on Docker", () => {
     s?.cleanup();
   }, 400_000);
 
+  it("previews the never-deployed stack: the whole cluster and its topics as creates", () => {
+    const preview = s.pulumi(["preview", "--json"]);
+    expect(preview.code, preview.stderr).toBe(0);
+    const creates = (JSON.parse(preview.stdout).steps as { op: string; urn: string }[])
+      .filter((st) => st.op === "create").map((st) => st.urn.split("::").pop());
+    expect(creates).toEqual(expect.arrayContaining(["kafka-0", "kafka-2", "zookeeper-2", "topics-orders", "topics-audit", "topics-scratch"]));
+    expect(s.leftovers()).toEqual([]);
+  }, 300_000);
+
   it("comes up with its topics in one `pulumi up` and passes the smoke test", async () => {
     const up = s.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.code, up.stdout + up.stderr).toBe(0);
@@ -48,6 +57,25 @@ describe("a 3-broker cluster on Docker", () => {
   it("has nothing to change on a second `pulumi up`", () => {
     const again = s.pulumi(["up", "--yes", "--expect-no-changes", "--skip-preview"]);
     expect(again.code, again.stdout + again.stderr).toBe(0);
+  }, 300_000);
+
+  it("refuses invalid config before touching anything, naming every problem", () => {
+    const containers = () => run("docker", ["ps", "-q", "--no-trunc", "--filter", `label=kafka-platform.stack=${stackName}`]).stdout.split("\n").sort();
+    const before = containers();
+    s.setTopology({ topics: [
+      { name: "orders", partitions: 0, replicationFactor: 4, config: { "retention.ms": -7 } },
+    ] });
+    const up = s.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(up.code).not.toBe(0);
+    const out = up.stdout + up.stderr;
+    expect(out).toContain("invalid configuration (3 problems); nothing was changed:");
+    expect(out).toContain("topic 'orders': partitions: 0 is out of range (1–10000)");
+    expect(out).toContain("topic 'orders': replicationFactor 4 > brokers 3");
+    expect(out).toContain("topic 'orders': config 'retention.ms' -7 is out of range (-1–9223372036854775807)");
+    expect(containers()).toEqual(before);
+    s.setTopology(topology(604800000));
+    const same = s.pulumi(["preview", "--expect-no-changes"]);
+    expect(same.code, same.stdout + same.stderr).toBe(0);
   }, 300_000);
 
   it("updates only the topic whose config changed", async () => {
@@ -70,6 +98,36 @@ describe("a 3-broker cluster on Docker", () => {
       await admin.disconnect();
     }
   }, 300_000);
+
+  it("keeps the data on the named volumes when a broker config change replaces the containers", async () => {
+    const bootstrapServers = s.outputs().bootstrapServers.split(",");
+    const kafka = kafkaClient({ bootstrapServers });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await producer.send({ topic: "audit", acks: -1, messages: [{ key: "marker", value: stackName }] });
+    await producer.disconnect();
+    const ids = () => run("docker", ["ps", "-q", "--no-trunc", "--filter", `label=kafka-platform.stack=${stackName}`, "--filter", "label=kafka-platform.role=kafka"]).stdout.split("\n").filter(Boolean).sort();
+    const before = ids();
+
+    s.setConfig("kafka", { brokers: 3, heapMb: 384, brokerConfig: { "num.io.threads": 4 } });
+    const up = s.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    const after = ids();
+    expect(after).toHaveLength(3);
+    expect(after.filter((id) => before.includes(id))).toEqual([]);
+
+    const consumer = kafka.consumer({ groupId: `${stackName}-marker` });
+    await consumer.connect();
+    await consumer.subscribe({ topics: ["audit"], fromBeginning: true });
+    const value = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("marker not found within 60 s")), 60_000);
+      void consumer.run({ eachMessage: async ({ message }) => {
+        if (message.key?.toString() === "marker") { clearTimeout(timer); resolve(message.value!.toString()); }
+      } });
+    });
+    await consumer.disconnect();
+    expect(value).toBe(stackName);
+  }, 400_000);
 
   it("refuses to delete a topic that does not allow it, and keeps the topic", async () => {
     s.setTopology(topology(3600000, false));

@@ -26,6 +26,14 @@ export class TestStack {
     runOk("bash", [path.join(repoRoot, "scripts/pulumi.sh"), "stack", "init", stack, "--cwd", this.program, "--non-interactive"], { env: this.env });
   }
 
+  /** Sets one stack config key (namespace kafka-platform) in the stack's config file. */
+  setConfig(key: string, value: unknown): void {
+    const file = path.join(this.program, `Pulumi.${this.stack}.yaml`);
+    const doc = YAML.parse(fs.readFileSync(file, "utf8"));
+    doc.config[`kafka-platform:${key}`] = value;
+    fs.writeFileSync(file, YAML.stringify(doc));
+  }
+
   setTopology(topology: unknown): void {
     fs.mkdirSync(path.join(this.program, "stacks", this.stack), { recursive: true });
     fs.writeFileSync(path.join(this.program, "stacks", this.stack, "topology.yaml"), YAML.stringify(topology));
