@@ -14,7 +14,7 @@ KP_KAFKA_IMAGE="${KP_KAFKA_IMAGE:-kafka-platform/kafka:$KP_KAFKA_VERSION}"
 # A registry base with a JRE 17; without a registry, setup builds KP_LOCAL_BASE_IMAGE itself.
 KP_BASE_IMAGE_SET="${KP_BASE_IMAGE:+1}"   # set by the user: then it must be used, or fail
 KP_BASE_IMAGE="${KP_BASE_IMAGE:-eclipse-temurin:17-jre}"
-KP_LOCAL_BASE_IMAGE="kafka-platform/base-jre:17-bookworm"
+KP_LOCAL_BASE_IMAGE="${KP_LOCAL_BASE_IMAGE:-kafka-platform/base-jre:17-bookworm}"
 
 export PATH="$KP_TOOLS/bin:$KP_ROOT/node_modules/.bin:$PATH"
 # Plugins live with the project, not in ~/.pulumi: the versions are the project's pins.
