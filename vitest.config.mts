@@ -8,6 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Docker- and pulumi-heavy files would fight for the 2 cores; run files one at a time.
     fileParallelism: false,
-    reporters: ["default"],
+    reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });
