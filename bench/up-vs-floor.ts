@@ -18,6 +18,7 @@ import { TestStack } from "../test/support/stack";
 
 const config = {
   target: "docker",
+      environment: "dev",
   kafka: { brokers: 3, heapMb: 512 },
   zookeeper: { replicas: 3, heapMb: 256 },
   docker: { bindAddress: "127.0.0.1", firstBrokerPort: 49092 },

@@ -1,6 +1,7 @@
 // Turns raw stack config and a topology document into an EstateSpec, or throws one
 // ConfigError listing every problem with its key and value. Pure: no Pulumi, no I/O.
 import { Issues, show } from "./issues";
+import { parseEnvironment, parsePrincipals, parseSecurity } from "./security";
 import { checkTopicConfig } from "./topic-configs";
 import type { DockerSpec, EstateSpec, KafkaSpec, Target, TopicSpec, ZooKeeperSpec } from "./types";
 
@@ -18,7 +19,7 @@ export interface RawEstate {
   topologySource: string;
 }
 
-const CONFIG_KEYS = ["target", "kafka", "zookeeper", "docker", "topology"] as const;
+const CONFIG_KEYS = ["target", "environment", "security", "kafka", "zookeeper", "docker", "topology"] as const;
 /** Broker settings the platform renders itself; declaring them would break the cluster. */
 const MANAGED_BROKER_KEYS = [
   "broker.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
@@ -34,10 +35,14 @@ export function parseEstate(raw: RawEstate): EstateSpec {
   }
 
   const target = parseTarget(issues, raw.config.target);
+  const environment = parseEnvironment(issues, raw.config.environment);
+  const security = parseSecurity(issues, raw.config.security, environment);
   const kafka = parseKafka(issues, raw.config.kafka ?? {});
   const zookeeper = parseZooKeeper(issues, raw.config.zookeeper ?? {});
   const docker = parseDocker(issues, raw.config.docker ?? {}, kafka?.brokers, zookeeper?.replicas);
   const topics = parseTopology(issues, raw.topology, raw.topologySource, kafka?.brokers);
+  const doc = raw.topology && typeof raw.topology === "object" && !Array.isArray(raw.topology) ? (raw.topology as Record<string, unknown>) : {};
+  const { users, groups } = parsePrincipals(issues, doc, raw.topologySource, topics, security);
 
   issues.throwIfAny();
   return {
@@ -45,10 +50,14 @@ export function parseEstate(raw: RawEstate): EstateSpec {
     stack: raw.stack,
     name: `kp-${raw.stack}`,
     target: target!,
+    environment: environment!,
+    security: security!,
     kafka: kafka!,
     zookeeper: zookeeper!,
     docker: docker!,
     topics,
+    users,
+    groups,
   };
 }
 
@@ -136,7 +145,7 @@ function parseDocker(issues: Issues, v: unknown, brokers?: number, zkReplicas?: 
 
 function parseTopology(issues: Issues, doc: unknown, source: string, brokers?: number): TopicSpec[] {
   if (doc === undefined || doc === null) return [];
-  const o = issues.object(source, doc, ["topics"]);
+  const o = issues.object(source, doc, ["topics", "users", "groups"]);
   if (!o || o.topics === undefined) return [];
   if (!Array.isArray(o.topics)) {
     issues.add(`${source}: topics`, `${show(o.topics)} is not a list`);

@@ -1,7 +1,38 @@
 // The typed model of one Kafka estate: what stack config and topology files parse into.
 // Everything downstream (renderers, components, platforms, smoke test) reads only this.
 
+import type { Role } from "../model/acls";
+
 export type Target = "docker" | "kubernetes";
+/** Presets: only dev defaults to plaintext; every other environment is secure by default. */
+export type Environment = "dev" | "staging" | "production";
+
+export interface SecuritySpec {
+  /** TLS everywhere, SCRAM (or mTLS) clients, ACLs; no plaintext listener. */
+  enabled: boolean;
+  /** How clients authenticate on the client listener. */
+  clientAuth: "scram" | "mtls";
+  tls: {
+    validityDays: number;
+    /** Certificates closer than this to expiry are renewed on the next `up`. */
+    renewBeforeDays: number;
+    /** Bump to re-issue every certificate now. */
+    rotation: number;
+  };
+}
+
+export interface QuotaSpec {
+  producerByteRate?: number;
+  consumerByteRate?: number;
+  requestPercentage?: number;
+}
+
+export interface UserSpec {
+  /** SCRAM user name, and the principal User:<name>. */
+  name: string;
+  roles: Role[];
+  quota?: QuotaSpec;
+}
 
 export interface ZooKeeperSpec {
   /** Ensemble size: 1, 3 or 5. */
@@ -44,8 +75,13 @@ export interface EstateSpec {
   /** Prefix of every container, network and volume name: kp-<stack>. */
   name: string;
   target: Target;
+  environment: Environment;
+  security: SecuritySpec;
   zookeeper: ZooKeeperSpec;
   kafka: KafkaSpec;
   docker: DockerSpec;
   topics: TopicSpec[];
+  users: UserSpec[];
+  /** Consumer groups a role may name; a consumer role's group must be one of these. */
+  groups: string[];
 }

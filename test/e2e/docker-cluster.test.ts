@@ -23,6 +23,7 @@ describe("a 3-broker cluster on Docker", () => {
   beforeAll(() => {
     s = new TestStack(stackName, {
       target: "docker",
+      environment: "dev",
       kafka: { brokers: 3, heapMb: 384 },
       zookeeper: { replicas: 3, heapMb: 128 },
       docker: { bindAddress: "127.0.0.1", firstBrokerPort },

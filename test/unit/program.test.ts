@@ -11,6 +11,7 @@ const created: Created[] = [];
 beforeAll(async () => {
   pulumi.runtime.setAllConfig({
     "kafka-platform:target": "docker",
+    "kafka-platform:environment": "dev",
     "kafka-platform:kafka": JSON.stringify({ brokers: 3, heapMb: 384 }),
     "kafka-platform:zookeeper": JSON.stringify({ replicas: 3 }),
     "kafka-platform:docker": JSON.stringify({ firstBrokerPort: 29092 }),
