@@ -1,0 +1,60 @@
+// What a secure broker adds to server.properties: TLS on every listener (mutual on the
+// inter-broker one), SCRAM-SHA-512 or mTLS for clients, the ACL authorizer with nothing
+// allowed by default, and the super users. Pure; the key material is mounted as files by
+// the platform, never rendered here.
+import type { EstateSpec } from "../config/types";
+import type { Listener } from "./broker";
+import { nodeName, PORTS } from "./naming";
+
+/** Where a node's key material is mounted (files, mode 0400, never in env or args). */
+export const SECRETS_DIR = "/etc/kafka/secrets";
+export const SECRET_FILES = {
+  /** PKCS#8 key + certificate, Kafka's PEM keystore format. */
+  keystore: `${SECRETS_DIR}/keystore.pem`,
+  /** Every CA to trust (current and, during a rotation, the previous one). */
+  truststore: `${SECRETS_DIR}/truststore.pem`,
+} as const;
+
+/** Port of the in-network client listener (MirrorMaker, exporters) when security is on. */
+export const CLIENT_PORT = 9093;
+export const ADMIN_USER = "admin";
+
+/** Kafka principal of a certificate: the CN alone, thanks to the mapping rule below. */
+export const certPrincipal = (commonName: string) => `User:${commonName}`;
+
+export function secureListeners(spec: Pick<EstateSpec, "security">, host: string, externalAdvertised: string): Listener[] {
+  const clients = spec.security.clientAuth === "mtls" ? "SSL" : "SASL_SSL";
+  return [
+    { name: "INTERNAL", port: PORTS.kafkaInternal, advertised: `${host}:${PORTS.kafkaInternal}`, protocol: "SSL" },
+    { name: "CLIENT", port: CLIENT_PORT, advertised: `${host}:${CLIENT_PORT}`, protocol: clients },
+    { name: "EXTERNAL", port: PORTS.kafkaExternal, advertised: externalAdvertised, protocol: clients },
+  ];
+}
+
+export function brokerSecurityProperties(spec: Pick<EstateSpec, "name" | "kafka" | "security">): Record<string, string> {
+  const brokers = Array.from({ length: spec.kafka.brokers }, (_, i) => certPrincipal(nodeName(spec, "kafka", i)));
+  const props: Record<string, string> = {
+    "authorizer.class.name": "kafka.security.authorizer.AclAuthorizer",
+    "allow.everyone.if.no.acl.found": "false",
+    "super.users": [...brokers, `User:${ADMIN_USER}`].join(";"),
+    "ssl.keystore.type": "PEM",
+    "ssl.keystore.location": SECRET_FILES.keystore,
+    "ssl.truststore.type": "PEM",
+    "ssl.truststore.location": SECRET_FILES.truststore,
+    "ssl.enabled.protocols": "TLSv1.3,TLSv1.2",
+    "ssl.endpoint.identification.algorithm": "https",
+    "ssl.principal.mapping.rules": "RULE:^CN=([^,]+)$/$1/,DEFAULT",
+    // Brokers prove who they are to each other; clients do so with SCRAM (or a certificate).
+    "listener.name.internal.ssl.client.auth": "required",
+  };
+  if (spec.security.clientAuth === "scram") {
+    props["sasl.enabled.mechanisms"] = "SCRAM-SHA-512";
+    for (const l of ["client", "external"]) {
+      props[`listener.name.${l}.scram-sha-512.sasl.jaas.config`] = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+    }
+  } else {
+    props["listener.name.client.ssl.client.auth"] = "required";
+    props["listener.name.external.ssl.client.auth"] = "required";
+  }
+  return props;
+}
