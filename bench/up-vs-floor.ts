@@ -47,6 +47,7 @@ async function ours(i: number): Promise<Phases> {
 async function floor(i: number): Promise<Phases> {
   const spec: EstateSpec = parseEstate({ project: "kafka-platform", stack: `benchfloor${i}`, config, topology, topologySource: "bench" });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kp-floor-"));
+  fs.chmodSync(dir, 0o755); // the containers run as uid 1001
   const label = ["--label", `kafka-platform.stack=${spec.stack}`];
   const names: string[] = [];
   const t0 = now();
