@@ -11,6 +11,8 @@ export interface DeclaredTopic {
 
 export interface StackOutputs {
   bootstrapServers: string;
+  /** For containers on the stack's network. */
+  internalBootstrapServers?: string;
   brokers: Record<string, string>;
   zookeeperConnect: string;
   topics: string[];

@@ -131,10 +131,10 @@ describe("a 3-broker cluster on Docker", () => {
 
     // Containers on the stack's network use the internal listener: Kafka's own console
     // consumer, in a throwaway container, reads the same marker.
-    const out = s.outputs() as unknown as { internalBootstrapServers: string };
+    const out = s.outputs();
     const r = run("docker", [
       "run", "--rm", "--network", `kp-${stackName}`, "--label", `kafka-platform.stack=${stackName}`, process.env.KP_KAFKA_IMAGE ?? "kafka-platform/kafka:3.9.2",
-      "class", "org.apache.kafka.tools.consumer.ConsoleConsumer", "--bootstrap-server", out.internalBootstrapServers,
+      "class", "org.apache.kafka.tools.consumer.ConsoleConsumer", "--bootstrap-server", out.internalBootstrapServers!,
       "--topic", "audit", "--from-beginning", "--max-messages", "1", "--timeout-ms", "60000", "--property", "print.key=true",
     ], { timeoutMs: 120_000 });
     expect(r.stdout.trim(), r.stderr).toBe(`marker\t${stackName}`);
