@@ -1,19 +1,23 @@
 // Wiring only: load and validate config → pick the platform → components → exports.
-import { loadEstate } from "./config/load";
+import * as pulumi from "@pulumi/pulumi";
+import { adminProvider } from "./components/admin-provider";
+import { ClusterTls } from "./components/cluster-tls";
 import { KafkaCluster } from "./components/kafka-cluster";
+import { Principals } from "./components/principals";
 import { Topics } from "./components/topics";
 import { ZooKeeperEnsemble } from "./components/zookeeper-ensemble";
+import { loadEstate } from "./config/load";
 import { createPlatform } from "./platforms";
 
 const spec = loadEstate();
 const platform = createPlatform(spec);
+const hostAddresses = Array.from({ length: spec.kafka.brokers }, (_, i) => platform.hostAddress(spec.docker.firstBrokerPort + i));
+const tls = spec.security.enabled ? new ClusterTls("tls", { spec, hostAddresses }) : undefined;
 const zookeeper = new ZooKeeperEnsemble("zookeeper", { spec, platform });
-const cluster = new KafkaCluster("kafka", { spec, platform, zookeeper: zookeeper.members });
-const declared = new Topics("topics", {
-  topics: spec.topics,
-  bootstrapServers: Object.values(cluster.hostAddresses),
-  brokers: cluster.brokers,
-});
+const cluster = new KafkaCluster("kafka", { spec, platform, zookeeper: zookeeper.members, tls });
+const provider = adminProvider("kafka-admin", { bootstrapServers: Object.values(cluster.hostAddresses), brokers: cluster.brokers, tls });
+const declared = new Topics("topics", { topics: spec.topics, provider, brokers: cluster.brokers });
+const principals = new Principals("principals", { users: spec.users, provider, dependsOn: [declared] });
 
 // The contract other tools (smoke test, console tools, benchmarks) read.
 export const target = spec.target;
@@ -23,3 +27,13 @@ export const brokers = cluster.hostAddresses;
 export const zookeeperConnect = zookeeper.connect;
 export const topics = declared.names;
 export const declaredTopics = spec.topics.map(({ name, partitions, replicationFactor, config }) => ({ name, partitions, replicationFactor, config }));
+export const security = spec.security.enabled ? { clientAuth: spec.security.clientAuth, acls: principals.aclCount } : { clientAuth: "none" };
+export const caCertificate = tls?.caCertificate;
+export const certificatesExpireAt = tls?.expiry;
+/** Client identities: certificate and key (secret) per user, and the admin's. */
+export const clients = tls
+  ? pulumi.secret(pulumi.all(Object.fromEntries([
+      ["admin", tls.client("admin")],
+      ...(spec.security.clientAuth === "mtls" ? spec.users.map((u) => [u.name, tls.client(`user-${u.name}`)]) : []),
+    ])))
+  : undefined;

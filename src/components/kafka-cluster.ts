@@ -1,14 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EstateSpec } from "../config/types";
 import { renderServerProperties, standardListeners } from "../model/broker";
+import { brokerSecurityProperties, CLIENT_PORT, SECRET_FILES, secureListeners } from "../model/security";
 import { CONFIG_DIR, DATA_DIRS, nodeName, PORTS } from "../model/naming";
-import type { Platform } from "../platforms/types";
+import type { NodeFile, Platform } from "../platforms/types";
+import type { ClusterTls } from "./cluster-tls";
 
 export interface KafkaClusterArgs {
   spec: EstateSpec;
   platform: Platform;
   /** Brokers start only once the ensemble is serving. */
   zookeeper: pulumi.Resource[];
+  /** Present when the stack's security is on. */
+  tls?: ClusterTls;
+}
+
+function brokerFiles(spec: EstateSpec, id: number, hostname: string, external: string, tls?: ClusterTls): NodeFile[] {
+  const props = (file: string): NodeFile => ({ path: `${CONFIG_DIR}/server.properties`, content: file });
+  if (!tls) return [props(renderServerProperties(spec, id, standardListeners(hostname, external)))];
+  return [
+    props(renderServerProperties(spec, id, secureListeners(spec, hostname, external), brokerSecurityProperties(spec))),
+    { path: SECRET_FILES.keystore, content: tls.keystore(hostname), secret: true },
+    { path: SECRET_FILES.truststore, content: tls.trust },
+  ];
 }
 
 /** Brokers in ZooKeeper mode, each with an internal and a host-published listener. */
@@ -31,7 +45,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
       const hostPort = spec.docker.firstBrokerPort + id;
       const external = platform.hostAddress(hostPort);
       this.hostAddresses[String(id)] = external;
-      internal.push(`${hostname}:${PORTS.kafkaInternal}`);
+      // With security on, clients on the network use the CLIENT listener; INTERNAL is brokers-only.
+      internal.push(`${hostname}:${args.tls ? CLIENT_PORT : PORTS.kafkaInternal}`);
       return platform.node(`${name}-${id}`, {
         role: "kafka",
         ordinal: id,
@@ -39,7 +54,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         image: spec.kafka.image,
         args: ["broker", `${CONFIG_DIR}/server.properties`],
         env: { KAFKA_HEAP_OPTS: `-Xms${spec.kafka.heapMb}m -Xmx${spec.kafka.heapMb}m` },
-        files: [{ path: `${CONFIG_DIR}/server.properties`, content: renderServerProperties(spec, id, standardListeners(hostname, external)) }],
+        files: brokerFiles(spec, id, hostname, external, args.tls),
         dataPath: DATA_DIRS.kafka.replace(/\/data$/, ""),
         heapMb: spec.kafka.heapMb,
         publish: [{ container: PORTS.kafkaExternal, host: hostPort }],

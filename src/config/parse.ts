@@ -25,6 +25,8 @@ const MANAGED_BROKER_KEYS = [
   "broker.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
   "inter.broker.listener.name", "zookeeper.connect", "log.dirs", "process.roles", "node.id",
 ];
+/** Security settings are the platform's too: a brokerConfig line must not weaken them. */
+const MANAGED_BROKER_PREFIXES = ["ssl.", "sasl.", "listener.name.", "authorizer.", "super.users", "allow.everyone.if.no.acl.found", "zookeeper.ssl", "zookeeper.set.acl"];
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
 export function parseEstate(raw: RawEstate): EstateSpec {
@@ -90,7 +92,7 @@ function parseKafka(issues: Issues, v: unknown): KafkaSpec | undefined {
   const brokerConfig: Record<string, string> = {};
   const bc = o.brokerConfig === undefined ? {} : issues.object(`${w}.brokerConfig`, o.brokerConfig, Object.keys(o.brokerConfig as object ?? {}));
   for (const [k, val] of Object.entries(bc ?? {})) {
-    if (MANAGED_BROKER_KEYS.includes(k)) issues.add(`${w}.brokerConfig.${k}`, "is managed by the platform and cannot be set");
+    if (MANAGED_BROKER_KEYS.includes(k) || MANAGED_BROKER_PREFIXES.some((p) => k.startsWith(p))) issues.add(`${w}.brokerConfig.${k}`, "is managed by the platform and cannot be set");
     else if (!/^[a-z][a-z0-9.-]*$/.test(k)) issues.add(`${w}.brokerConfig.${k}`, "is not a Kafka config name");
     else if (!["string", "number", "boolean"].includes(typeof val)) issues.add(`${w}.brokerConfig.${k}`, `${show(val)} is not a scalar`);
     else brokerConfig[k] = String(val);

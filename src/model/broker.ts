@@ -17,6 +17,8 @@ export function brokerProperties(
   spec: Pick<EstateSpec, "name" | "zookeeper" | "kafka">,
   brokerId: number,
   listeners: Listener[],
+  /** Platform-managed additions (security): override defaults, cannot be declared. */
+  extra: Record<string, string> = {},
 ): Record<string, string> {
   const n = spec.kafka.brokers;
   const defaults: Record<string, string> = {
@@ -43,15 +45,16 @@ export function brokerProperties(
     "zookeeper.connect": zookeeperConnect(spec),
   };
   // Declared brokerConfig overrides defaults; the managed keys cannot be declared (validated).
-  return { ...defaults, ...spec.kafka.brokerConfig, ...managed };
+  return { ...defaults, ...spec.kafka.brokerConfig, ...extra, ...managed };
 }
 
 export function renderServerProperties(
   spec: Pick<EstateSpec, "name" | "zookeeper" | "kafka">,
   brokerId: number,
   listeners: Listener[],
+  extra: Record<string, string> = {},
 ): string {
-  return renderProperties(brokerProperties(spec, brokerId, listeners), `Kafka ${spec.kafka.version} broker ${brokerId} of ${spec.name}`);
+  return renderProperties(brokerProperties(spec, brokerId, listeners, extra), `Kafka ${spec.kafka.version} broker ${brokerId} of ${spec.name}`);
 }
 
 /** The two listeners of a broker reachable on a container network and from the host. */

@@ -1,6 +1,7 @@
 // The smoke test as a function: what `npm run smoke` and the e2e tests run.
 import type { StackOutputs } from "../clients/stack";
 import { kafkaClient } from "../clients/kafka";
+import { waitFor } from "../util/wait";
 import { checkTopics, roundTrip, SmokeFailure, waitForBrokers, waitForFullIsr, type RoundTrip } from "./checks";
 
 export interface SmokeOptions {
@@ -30,8 +31,15 @@ export async function smoke(outputs: StackOutputs, opts: SmokeOptions = {}): Pro
     await waitForBrokers(admin, ids, timeoutMs);
     log(`brokers      ${ids.length} registered: ${Object.values(outputs.brokers).join(", ")}`);
     const names = outputs.declaredTopics.map((t) => t.name);
-    const problems = await checkTopics(admin, outputs.declaredTopics);
-    if (problems.length > 0) throw new SmokeFailure(problems.join("; "));
+    // Brokers learn about new topics from the controller a moment apart: a mismatch (or a
+    // retriable "unknown topic" from one broker) right after creation is retried, briefly.
+    let problems: string[] = [];
+    await waitFor(async () => {
+      problems = await checkTopics(admin, outputs.declaredTopics);
+      return problems.length === 0;
+    }, { what: "topics to match the declaration", timeoutMs: Math.min(timeoutMs, 30_000) }).catch((e) => {
+      throw problems.length > 0 ? new SmokeFailure(problems.join("; ")) : e;
+    });
     await waitForFullIsr(admin, names, timeoutMs);
     log(`topics       ${names.length} as declared, every ISR full${names.length ? `: ${names.join(", ")}` : ""}`);
   } finally {

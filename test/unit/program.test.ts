@@ -36,7 +36,7 @@ beforeAll(async () => {
   );
   const program = await import("../../src/index");
   // Wait for every export, so that every resource has been registered.
-  await Promise.all(Object.values(program).map((v) => (pulumi.Output.isInstance(v) ? new Promise((r) => v.apply(r)) : v)));
+  await Promise.all(Object.values(program).map((v) => (pulumi.Output.isInstance(v) ? new Promise((r) => (v as pulumi.Output<unknown>).apply(r)) : v)));
   await new Promise((r) => setTimeout(r, 100));
 });
 
@@ -96,6 +96,6 @@ describe("the docker program", () => {
       { name: "orders", partitions: 6, replicationFactor: 3, config: { "min.insync.replicas": "2", "retention.ms": "604800000" } },
       { name: "scratch", partitions: 1, replicationFactor: 1, config: {} },
     ]);
-    for (const t of topics) expect(t.provider).toMatch(/^urn:pulumi:unit::kafka-platform::.*pulumi:providers:kafka::topics-provider::/);
+    for (const t of topics) expect(t.provider).toMatch(/^urn:pulumi:unit::kafka-platform::.*pulumi:providers:kafka::kafka-admin::/);
   });
 });

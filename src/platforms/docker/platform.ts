@@ -4,7 +4,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { EstateSpec } from "../../config/types";
 import { networkName, volumeName } from "../../model/naming";
-import type { NodeSpec, Platform, PlatformNode } from "../types";
+import { NODE_USER, type NodeSpec, type Platform, type PlatformNode } from "../types";
 
 /** A JVM on a 2-core machine: heap plus room for metaspace, threads and buffers. */
 const memoryMb = (heapMb: number) => heapMb + 384;
@@ -59,7 +59,10 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       image: image.imageId,
       command: node.args,
       envs: Object.entries(node.env).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`),
-      uploads: node.files.map((f) => ({ file: f.path, content: f.content })),
+      uploads: node.files.map((f) =>
+        f.secret
+          ? { file: f.path, content: pulumi.secret(f.content), permissions: "0400", owner: NODE_USER, group: NODE_USER }
+          : { file: f.path, content: f.content }),
       volumes: [{ volumeName: volume.name, containerPath: node.dataPath }],
       networksAdvanced: [{ name: this.network.name, aliases: [node.hostname] }],
       ports: node.publish.map((p) => ({ internal: p.container, external: p.host, ip: this.spec.docker.bindAddress })),

@@ -1,0 +1,39 @@
+import * as kafka from "@pulumi/kafka";
+import * as pulumi from "@pulumi/pulumi";
+import { ADMIN_USER } from "../model/security";
+import type { ClusterTls } from "./cluster-tls";
+
+export interface AdminProviderArgs {
+  /** Host-reachable bootstrap servers: the engine runs on the host. */
+  bootstrapServers: string[];
+  /** The provider connects only once every broker serves. */
+  brokers: pulumi.Resource[];
+  tls?: ClusterTls;
+}
+
+/** The kafka provider every topic, ACL and quota of the cluster goes through, as the admin. */
+export function adminProvider(name: string, args: AdminProviderArgs, opts?: pulumi.CustomResourceOptions): kafka.Provider {
+  const security: Partial<kafka.ProviderArgs> = args.tls
+    ? (() => {
+        const admin = args.tls.client(ADMIN_USER);
+        return {
+          tlsEnabled: true,
+          skipTlsVerify: false,
+          caCert: args.tls.trust,
+          clientCert: admin.apply((a) => a.certificate),
+          clientKey: admin.apply((a) => a.privateKey),
+        };
+      })()
+    : { tlsEnabled: false };
+  return new kafka.Provider(name, {
+    bootstrapServers: args.bootstrapServers,
+    timeout: 120,
+    ...security,
+  }, {
+    ...opts,
+    dependsOn: args.brokers,
+    // It used to be a child of the Topics component: without the alias, stacks deployed then
+    // would see a new provider, and their (protected) topics a replacement.
+    aliases: [{ name: "topics-provider", parent: pulumi.createUrn("topics", "kafka-platform:index:Topics") }],
+  });
+}

@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { EstateSpec } from "../config/types";
+import type { KeyPairPem } from "../model/certs";
+import { nodeName } from "../model/naming";
+import { ADMIN_USER } from "../model/security";
+import { TlsMaterial, type LeafSpec } from "./tls-material";
+
+export interface ClusterTlsArgs {
+  spec: EstateSpec;
+  /** Host addresses the brokers are published on, for the certificates' SANs. */
+  hostAddresses: string[];
+}
+
+/**
+ * The cluster's CA and certificates: one per broker (server + client, for mutual TLS between
+ * brokers), the admin principal's, and one per user when clients authenticate with mTLS.
+ */
+export class ClusterTls extends pulumi.ComponentResource {
+  readonly caCertificate: pulumi.Output<string>;
+  /** PEM bundle of every CA to trust (current, and the previous one during a rotation). */
+  readonly trust: pulumi.Output<string>;
+  readonly expiry: pulumi.Output<Record<string, string>>;
+  private readonly certs: pulumi.Output<Record<string, KeyPairPem>>;
+
+  constructor(name: string, args: ClusterTlsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kafka-platform:index:ClusterTls", name, {}, opts);
+    const { spec } = args;
+    const tls = spec.security.tls;
+    const leaf = (id: string, commonName: string, dnsNames: string[], ipAddresses: string[], usages: LeafSpec["usages"]): LeafSpec =>
+      ({ id, commonName, dnsNames, ipAddresses, validityDays: tls.validityDays, usages });
+    const ips = [...new Set(["127.0.0.1", ...args.hostAddresses.map((a) => a.split(":")[0])])];
+    const leaves: LeafSpec[] = [
+      ...Array.from({ length: spec.kafka.brokers }, (_, i) => {
+        const host = nodeName(spec, "kafka", i);
+        return leaf(host, host, [host, "localhost"], ips, ["server", "client"]);
+      }),
+      leaf(ADMIN_USER, ADMIN_USER, [], [], ["client"]),
+      ...(spec.security.clientAuth === "mtls" ? spec.users.map((u) => leaf(`user-${u.name}`, u.name, [], [], ["client"] as LeafSpec["usages"])) : []),
+    ];
+    const material = new TlsMaterial(`${name}-material`, {
+      caCommonName: `${spec.name}-ca`,
+      validityDays: tls.validityDays,
+      renewBeforeDays: tls.renewBeforeDays,
+      rotation: tls.rotation,
+      leaves,
+    }, { parent: this });
+    this.certs = material.certs;
+    this.caCertificate = pulumi.unsecret(material.ca.apply((ca) => ca.certPem));
+    this.trust = pulumi.unsecret(material.trust.apply((t) => t.join("")));
+    // Expiry dates and the CA certificate are public; only keys stay secret.
+    this.expiry = pulumi.unsecret(pulumi.all([material.ca, material.certs]).apply(([ca, certs]): Record<string, string> => ({
+      ca: ca.notAfter,
+      ...Object.fromEntries(Object.entries(certs).map(([id, c]) => [id, c.notAfter])),
+    })));
+    this.registerOutputs({ caCertificate: this.caCertificate, expiry: this.expiry });
+  }
+
+  /** PEM keystore (PKCS#8 key + certificate) of a leaf: a secret. */
+  keystore(id: string): pulumi.Output<string> {
+    return pulumi.secret(this.certs.apply((c) => c[id].keyPem + c[id].certPem));
+  }
+
+  /** Certificate and key of a client principal: a secret. */
+  client(id: string): pulumi.Output<{ certificate: string; privateKey: string }> {
+    return pulumi.secret(this.certs.apply((c) => ({ certificate: c[id].certPem, privateKey: c[id].keyPem })));
+  }
+}

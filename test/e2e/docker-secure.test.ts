@@ -1,0 +1,169 @@
+// Issue 4 (mTLS slice) on real Docker: a secure stack refuses what it should refuse, allows
+// what the roles grant, and keeps private keys out of state, `docker inspect` and logs.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Kafka, logLevel } from "kafkajs";
+import { createCa, issueCert } from "../../src/model/certs";
+import { pulumi, repoRoot, run, runOk, uniqueName } from "../support/exec";
+import { TestStack } from "../support/stack";
+
+const stackName = uniqueName("sec").replace(/-/g, "");
+const firstBrokerPort = 38000 + (process.pid % 500) * 2;
+const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
+const PRIVATE_KEY = "PRIVATE KEY-----";
+
+interface Identity { certificate: string; privateKey: string }
+
+describe("a secure (mTLS) cluster on Docker", () => {
+  let s: TestStack;
+  let ca: string;
+  let ids: Record<string, Identity>;
+  const outcomes: string[] = [];
+
+  const client = (id: Identity | undefined, trust: string[] = [ca]) =>
+    new Kafka({
+      brokers: bootstrap, clientId: stackName, logLevel: logLevel.NOTHING, connectionTimeout: 5000,
+      retry: { retries: 1, initialRetryTime: 100 },
+      ssl: id ? { ca: trust, cert: id.certificate, key: id.privateKey } : { ca: trust },
+    });
+
+  /** Runs an operation that must be refused; records it and returns the error's type. */
+  async function refused(what: string, op: () => Promise<unknown>): Promise<string> {
+    try {
+      await op();
+    } catch (e) {
+      outcomes.push(`${what}: refused (${(e as Error).name})`);
+      return `${(e as Error).name} ${(e as Error).message}`;
+    }
+    outcomes.push(`${what}: ACCEPTED`);
+    return "accepted";
+  }
+
+  async function produce(id: Identity, topic: string): Promise<void> {
+    const p = client(id).producer({ allowAutoTopicCreation: false });
+    await p.connect();
+    try {
+      await p.send({ topic, acks: -1, messages: [{ key: "k", value: "v" }] });
+    } finally {
+      await p.disconnect();
+    }
+  }
+
+  beforeAll(() => {
+    s = new TestStack(stackName, {
+      target: "docker",
+      environment: "production",
+      security: { clientAuth: "mtls", tls: { validityDays: 30, renewBeforeDays: 7 } },
+      kafka: { brokers: 2, heapMb: 384 },
+      zookeeper: { replicas: 1, heapMb: 128 },
+      docker: { bindAddress: "127.0.0.1", firstBrokerPort },
+    }, {
+      topics: [
+        { name: "orders", partitions: 2, replicationFactor: 2 },
+        { name: "audit", partitions: 1, replicationFactor: 2 },
+      ],
+      groups: ["billing"],
+      users: [
+        { name: "shop", roles: [{ role: "producer", topic: "orders" }], quota: { producerByteRate: 1048576 } },
+        { name: "billing", roles: [{ role: "consumer", topic: "orders", group: "billing" }] },
+      ],
+    });
+  });
+
+  afterAll(() => {
+    console.log(`negative cases:\n  ${outcomes.join("\n  ")}`);
+    s?.cleanup();
+  }, 400_000);
+
+  it("comes up with TLS material, ACLs and a quota in one `pulumi up`, and again with no changes", () => {
+    const up = s.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    const out = JSON.parse(runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "output", "--json", "--show-secrets",
+      "--cwd", s.program, "--stack", stackName], { env: s.env }));
+    ca = out.caCertificate;
+    ids = out.clients;
+    expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(Object.keys(ids).sort()).toEqual(["admin", "billing", "shop"]);
+    expect(Object.keys(out.certificatesExpireAt).sort()).toEqual(["admin", "ca", `kp-${stackName}-kafka-0`, `kp-${stackName}-kafka-1`, "user-billing", "user-shop"]);
+    expect(out.security).toEqual({ clientAuth: "mtls", acls: 5 });
+    const again = s.pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+  }, 600_000);
+
+  it("lets each principal do what its roles allow", async () => {
+    await produce(ids.shop, "orders");
+    const c = client(ids.billing).consumer({ groupId: "billing" });
+    await c.connect();
+    await c.subscribe({ topics: ["orders"], fromBeginning: true });
+    const got = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error("billing read nothing in 60 s")), 60_000);
+      void c.run({ eachMessage: async ({ message }) => { clearTimeout(t); resolve(message.value!.toString()); } });
+    });
+    await c.disconnect();
+    expect(got).toBe("v");
+    const admin = client(ids.admin).admin();
+    await admin.connect();
+    expect((await admin.listTopics()).sort()).toEqual(expect.arrayContaining(["audit", "orders"]));
+    await admin.disconnect();
+  }, 120_000);
+
+  it("refuses what the roles do not allow, with authorization errors", async () => {
+    expect(await refused("shop produces to audit", () => produce(ids.shop, "audit"))).toMatch(/authoriz/i);
+    expect(await refused("billing produces to orders", () => produce(ids.billing, "orders"))).toMatch(/authoriz/i);
+    expect(await refused("shop creates a topic", async () => {
+      const a = client(ids.shop).admin();
+      await a.connect();
+      try { await a.createTopics({ topics: [{ topic: "sneaky", numPartitions: 1, replicationFactor: 1 }] }); } finally { await a.disconnect(); }
+    })).toMatch(/authoriz|Topic creation errors/i);
+    const c = client(ids.billing).consumer({ groupId: "not-billing" });
+    expect(await refused("billing consumes with an undeclared group", async () => {
+      await c.connect();
+      try {
+        await c.subscribe({ topics: ["orders"] });
+        await new Promise<void>((resolve, reject) => {
+          c.on(c.events.CRASH, (e) => reject(e.payload.error));
+          void c.run({ eachMessage: async () => resolve() }).catch(reject);
+          setTimeout(() => resolve(), 20_000);
+        });
+      } finally { await c.disconnect(); }
+    })).toMatch(/authoriz/i);
+  }, 180_000);
+
+  it("refuses plaintext, an untrusted CA, a missing client certificate and an unknown principal", async () => {
+    const plain = new Kafka({ brokers: bootstrap, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 0 } }).admin();
+    expect(await refused("plaintext client", async () => { await plain.connect(); await plain.listTopics(); })).not.toBe("accepted");
+    await plain.disconnect().catch(() => undefined);
+
+    const rogueCa = await createCa("rogue-ca", 1);
+    const rogue = await issueCert(rogueCa, { commonName: "admin", dnsNames: [], ipAddresses: [], validityDays: 1, usages: ["client"] });
+    const a1 = client({ certificate: rogue.certPem, privateKey: rogue.keyPem }).admin();
+    expect(await refused("certificate from an untrusted CA (CN=admin)", async () => { await a1.connect(); await a1.listTopics(); })).not.toBe("accepted");
+    await a1.disconnect().catch(() => undefined);
+
+    const a2 = client(undefined).admin();
+    expect(await refused("no client certificate", async () => { await a2.connect(); await a2.listTopics(); })).not.toBe("accepted");
+    await a2.disconnect().catch(() => undefined);
+
+    // A certificate the cluster CA really signed, for a principal nobody declared.
+    const exported = JSON.parse(runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "export", "--show-secrets", "--cwd", s.program, "--stack", stackName], { env: s.env }));
+    const material = exported.deployment.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic:Resource").outputs;
+    const stranger = await issueCert(material.ca, { commonName: "stranger", dnsNames: [], ipAddresses: [], validityDays: 1, usages: ["client"] });
+    expect(await refused("unknown principal (CN=stranger, signed by the cluster CA)", () => produce({ certificate: stranger.certPem, privateKey: stranger.keyPem }, "orders"))).toMatch(/authoriz/i);
+  }, 180_000);
+
+  it("keeps private keys out of the state file, docker inspect and the containers' logs", () => {
+    const state = runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "export", "--cwd", s.program, "--stack", stackName], { env: s.env });
+    expect(state).not.toContain(PRIVATE_KEY);
+    expect(state).toContain("4dabf18193072939515e22adb298388d"); // Pulumi's secret signature: they are there, encrypted
+    const containers = run("docker", ["ps", "-aq", "--filter", `label=kafka-platform.stack=${stackName}`]).stdout.split("\n").filter(Boolean);
+    expect(containers.length).toBe(3);
+    expect(runOk("docker", ["inspect", ...containers])).not.toContain(PRIVATE_KEY);
+    for (const c of containers) {
+      const logs = run("docker", ["logs", c]);
+      expect(logs.stdout + logs.stderr).not.toContain(PRIVATE_KEY);
+    }
+    // The key file inside a broker is readable by the broker's user only.
+    const mode = runOk("docker", ["exec", `kp-${stackName}-kafka-0`, "stat", "-c", "%a %u", "/etc/kafka/secrets/keystore.pem"]).trim();
+    expect(mode).toBe("400 1001");
+    outcomes.push("secrets scan: state, docker inspect, logs clean; keystore mode 400 uid 1001");
+  }, 120_000);
+});
