@@ -1,11 +1,21 @@
 // X.509 material for TLS, made in-process with WebCrypto (no openssl, no keytool): a cluster
 // CA and leaf certificates with the SANs of every name a peer may dial. ECDSA P-256 keys, PEM
 // output (Kafka 3.x reads PEM key and trust stores directly).
-import "reflect-metadata"; // @peculiar/x509 resolves its services through tsyringe, which needs it
-import { webcrypto } from "node:crypto";
-import * as x509 from "@peculiar/x509";
+import { webcrypto } from "crypto"; // not "node:crypto": Pulumi's closure serializer (dynamic providers) cannot map it
+import type * as X509 from "@peculiar/x509";
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+/**
+ * The X.509 library, loaded on first use. Lazily, because this code also runs inside the
+ * dynamic provider's process, where only what a function requires at run time exists:
+ * @peculiar/x509 needs the reflect-metadata polyfill loaded first and a WebCrypto provider.
+ */
+function lib(): typeof X509 {
+  require("reflect-metadata");
+  const x509 = require("@peculiar/x509") as typeof X509;
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  return x509;
+}
+
 const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
 const DAY = 86_400_000;
 
@@ -46,6 +56,7 @@ async function exportKey(k: webcrypto.CryptoKey): Promise<string> {
 }
 
 export async function createCa(commonName: string, validityDays: number, now = new Date()): Promise<KeyPairPem> {
+  const x509 = lib();
   const keys = await keyPair();
   const notAfter = new Date(now.getTime() + validityDays * DAY);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -65,13 +76,14 @@ export async function createCa(commonName: string, validityDays: number, now = n
 }
 
 export async function issueCert(ca: Pick<KeyPairPem, "certPem" | "keyPem">, req: LeafRequest, now = new Date()): Promise<KeyPairPem> {
+  const x509 = lib();
   const caCert = new x509.X509Certificate(ca.certPem);
   const caKey = await webcrypto.subtle.importKey(
     "pkcs8", Buffer.from(ca.keyPem.replace(/-----[^-]+-----|\s/g, ""), "base64"), ALG, false, ["sign"],
   );
   const keys = await keyPair();
   const notAfter = new Date(Math.min(now.getTime() + req.validityDays * DAY, caCert.notAfter.getTime()));
-  const ext: x509.Extension[] = [
+  const ext: X509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
     new x509.ExtendedKeyUsageExtension(req.usages.map((u) => (u === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth))),

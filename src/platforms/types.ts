@@ -8,12 +8,9 @@ export interface NodeFile {
   /** Absolute path in the container. */
   path: string;
   content: pulumi.Input<string>;
-  /** Key material: readable by the node's user only, kept secret in state. */
+  /** Key material: kept secret in state, read-only in the node. */
   secret?: boolean;
 }
-
-/** uid:gid the image runs as (images/kafka): owner of secret files. */
-export const NODE_USER = "1001";
 
 export interface NodeSpec {
   role: Role;

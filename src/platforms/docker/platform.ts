@@ -4,7 +4,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { EstateSpec } from "../../config/types";
 import { networkName, volumeName } from "../../model/naming";
-import { NODE_USER, type NodeSpec, type Platform, type PlatformNode } from "../types";
+import type { NodeSpec, Platform, PlatformNode } from "../types";
 
 /** A JVM on a 2-core machine: heap plus room for metaspace, threads and buffers. */
 const memoryMb = (heapMb: number) => heapMb + 384;
@@ -61,7 +61,9 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       envs: Object.entries(node.env).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`),
       uploads: node.files.map((f) =>
         f.secret
-          ? { file: f.path, content: pulumi.secret(f.content), permissions: "0400", owner: NODE_USER, group: NODE_USER }
+          // Root-owned and read-only: the broker (uid 1001, alone in its container) can read it,
+          // not change it. Docker 20.10 cannot chown an upload into a stopped container.
+          ? { file: f.path, content: pulumi.secret(f.content), permissions: "0444" }
           : { file: f.path, content: f.content }),
       volumes: [{ volumeName: volume.name, containerPath: node.dataPath }],
       networksAdvanced: [{ name: this.network.name, aliases: [node.hostname] }],
