@@ -12,12 +12,18 @@ p up --yes --non-interactive --stack "$stack"
 node -r ts-node/register/transpile-only "$KP_ROOT/src/smoke/main.ts" --stack "$stack"
 
 bootstrap="$(p stack output bootstrapServers --stack "$stack")"
+secure=""
+if p stack output caCertificate --stack "$stack" >/dev/null 2>&1; then
+  secure="
+  This stack is secure: clients need TLS and an identity. Ready-to-paste settings per user:
+  npm run pulumi -- stack output connectionProfiles --show-secrets --stack $stack"
+fi
 cat <<INFO
 
 Stack '$stack' is up. Bootstrap servers (from the host): $bootstrap
-  npm run topics -- list                      # topics of the stack
-  npm run produce -- --topic my-topic         # one message per line, key:value
-  npm run consume -- --topic my-topic --from-beginning
-  kcat -b $bootstrap -L                       # any Kafka client works with these servers
-  npm run down                                # destroy the stack (its data too)
+  npm run topics -- list --stack $stack                  # topics of the stack
+  npm run produce -- --topic my-topic --stack $stack    # one message per line, key:value
+  npm run consume -- --topic my-topic --from-beginning --stack $stack
+  kcat -b $bootstrap -L                                   # any Kafka client works with these servers
+  npm run down -- --stack $stack                          # destroy the stack (its data too)$secure
 INFO

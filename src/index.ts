@@ -7,6 +7,7 @@ import { Principals } from "./components/principals";
 import { Topics } from "./components/topics";
 import { ZooKeeperEnsemble } from "./components/zookeeper-ensemble";
 import { loadEstate } from "./config/load";
+import { mtlsProfile } from "./model/profiles";
 import { createPlatform } from "./platforms";
 
 const spec = loadEstate();
@@ -31,9 +32,15 @@ export const security = spec.security.enabled ? { clientAuth: spec.security.clie
 export const caCertificate = tls?.caCertificate;
 export const certificatesExpireAt = tls?.expiry;
 /** Client identities: certificate and key (secret) per user, and the admin's. */
-export const clients = tls
-  ? pulumi.secret(pulumi.all(Object.fromEntries([
+const identities = tls
+  ? Object.fromEntries([
       ["admin", tls.client("admin")],
-      ...(spec.security.clientAuth === "mtls" ? spec.users.map((u) => [u.name, tls.client(`user-${u.name}`)]) : []),
-    ])))
+      ...(spec.security.clientAuth === "mtls" ? spec.users.map((u) => [u.name, tls.client(`user-${u.name}`)] as const) : []),
+    ])
+  : undefined;
+export const clients = identities ? pulumi.secret(pulumi.all(identities)) : undefined;
+/** Per identity: kafkajs config, Java client.properties and kcat arguments, ready to paste (secret). */
+export const connectionProfiles = tls && identities
+  ? pulumi.secret(pulumi.all([tls.trust, pulumi.all(identities)]).apply(([trust, ids]) =>
+      Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, mtlsProfile(cluster.bootstrapServers, trust, id.certificate, id.privateKey)]))))
   : undefined;

@@ -1,8 +1,8 @@
 // `npm run consume -- --topic T [--from-beginning] [--group G] [--max N] [--idle-ms MS] [--stack S]`
 // Prints `partition offset key value` per message; stops after --max messages, or after
 // --idle-ms without a message (default 5000), or on Ctrl-C.
-import { kafkaClient } from "../clients/kafka";
-import { readStackOutputs, stackFromArgs } from "../clients/stack";
+import { stackClient } from "../clients/kafka";
+import { adminTls, readStackOutputs, stackFromArgs } from "../clients/stack";
 import { flag, option, runCli } from "./args";
 
 runCli(async () => {
@@ -11,7 +11,7 @@ runCli(async () => {
   const max = option("max") ? Number(option("max")) : Infinity;
   const idleMs = Number(option("idle-ms") ?? 5000);
   const outputs = readStackOutputs(stackFromArgs(process.argv));
-  const consumer = kafkaClient({ bootstrapServers: outputs.bootstrapServers.split(",") }).consumer({
+  const consumer = stackClient(outputs, adminTls(outputs)).consumer({
     groupId: option("group") ?? `kp-console-${process.pid}-${Date.now()}`,
   });
   await consumer.connect();

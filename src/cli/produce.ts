@@ -1,14 +1,14 @@
 // `npm run produce -- --topic T [--stack S]`: one message per stdin line, `key:value` or `value`.
 import * as readline from "node:readline";
-import { kafkaClient } from "../clients/kafka";
-import { readStackOutputs, stackFromArgs } from "../clients/stack";
+import { stackClient } from "../clients/kafka";
+import { adminTls, readStackOutputs, stackFromArgs } from "../clients/stack";
 import { option, runCli } from "./args";
 
 runCli(async () => {
   const topic = option("topic");
   if (!topic) throw new Error("--topic is required");
   const outputs = readStackOutputs(stackFromArgs(process.argv));
-  const producer = kafkaClient({ bootstrapServers: outputs.bootstrapServers.split(",") }).producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = stackClient(outputs, adminTls(outputs)).producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   let n = 0;
   try {

@@ -1,12 +1,12 @@
 // `npm run topics -- list|describe [TOPIC...] [--stack S]`: the stack's topics, live.
-import { kafkaClient } from "../clients/kafka";
-import { readStackOutputs, stackFromArgs } from "../clients/stack";
+import { stackClient } from "../clients/kafka";
+import { adminTls, readStackOutputs, stackFromArgs } from "../clients/stack";
 import { positional, runCli } from "./args";
 
 runCli(async () => {
   const [cmd = "list", ...names] = positional(process.argv.slice(2));
   const outputs = readStackOutputs(stackFromArgs(process.argv));
-  const admin = kafkaClient({ bootstrapServers: outputs.bootstrapServers.split(",") }).admin();
+  const admin = stackClient(outputs, adminTls(outputs)).admin();
   await admin.connect();
   try {
     const all = (await admin.listTopics()).filter((t) => !t.startsWith("__")).sort();

@@ -2,8 +2,16 @@
 // quiet logs), so the rest of the code depends on this small surface, not on kafkajs' own.
 import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
 
+/** TLS client identity: the CA bundle to trust and, for mTLS, a certificate and key. */
+export interface TlsIdentity {
+  ca: string;
+  certificate?: string;
+  privateKey?: string;
+}
+
 export interface ClientOptions {
   bootstrapServers: string[];
+  tls?: TlsIdentity;
   clientId?: string;
   /** Per-connection bound; kafkajs' default of 1 s is too tight for a busy 2-core machine. */
   connectionTimeoutMs?: number;
@@ -18,6 +26,12 @@ export function kafkaClient(opts: ClientOptions): Kafka {
     requestTimeout: 30_000,
     retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
     logLevel: opts.verbose ? logLevel.INFO : logLevel.NOTHING,
+    ...(opts.tls ? { ssl: { ca: [opts.tls.ca], cert: opts.tls.certificate, key: opts.tls.privateKey } } : {}),
   };
   return new Kafka(config);
+}
+
+/** A client of a deployed stack: its bootstrap servers and, on a secure stack, the admin identity. */
+export function stackClient(outputs: { bootstrapServers: string }, tls: TlsIdentity | undefined, clientId?: string): Kafka {
+  return kafkaClient({ bootstrapServers: outputs.bootstrapServers.split(","), tls, clientId });
 }

@@ -17,6 +17,16 @@ export interface StackOutputs {
   zookeeperConnect: string;
   topics: string[];
   declaredTopics: DeclaredTopic[];
+  /** Present when the stack's security is on. */
+  caCertificate?: string;
+  /** Client identities (secret): "admin" and, with mTLS clients, one per user. */
+  clients?: Record<string, { certificate: string; privateKey: string }>;
+}
+
+/** The admin's TLS identity of a secure stack, or undefined for a plaintext one. */
+export function adminTls(out: StackOutputs): { ca: string; certificate: string; privateKey: string } | undefined {
+  const admin = out.clients?.admin;
+  return out.caCertificate && admin ? { ca: out.caCertificate, ...admin } : undefined;
 }
 
 export class StackOutputsError extends Error {
@@ -29,7 +39,7 @@ export class StackOutputsError extends Error {
 const repoRoot = path.resolve(__dirname, "../..");
 
 export function readStackOutputs(stack: string, env: NodeJS.ProcessEnv = process.env): StackOutputs {
-  const r = spawnSync("bash", [path.join(repoRoot, "scripts/pulumi.sh"), "stack", "output", "--json", "--stack", stack], {
+  const r = spawnSync("bash", [path.join(repoRoot, "scripts/pulumi.sh"), "stack", "output", "--json", "--show-secrets", "--stack", stack], {
     encoding: "utf8",
     env,
     timeout: 60_000,

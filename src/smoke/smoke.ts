@@ -1,6 +1,6 @@
 // The smoke test as a function: what `npm run smoke` and the e2e tests run.
-import type { StackOutputs } from "../clients/stack";
-import { kafkaClient } from "../clients/kafka";
+import { adminTls, type StackOutputs } from "../clients/stack";
+import { stackClient } from "../clients/kafka";
 import { waitFor } from "../util/wait";
 import { checkTopics, roundTrip, SmokeFailure, waitForBrokers, waitForFullIsr, type RoundTrip } from "./checks";
 
@@ -23,7 +23,7 @@ export async function smoke(outputs: StackOutputs, opts: SmokeOptions = {}): Pro
   const log = opts.log ?? (() => undefined);
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const t0 = Date.now();
-  const kafka = kafkaClient({ bootstrapServers: outputs.bootstrapServers.split(","), clientId: "kp-smoke" });
+  const kafka = stackClient(outputs, adminTls(outputs), "kp-smoke");
   const admin = kafka.admin();
   await admin.connect();
   try {

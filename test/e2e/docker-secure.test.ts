@@ -17,6 +17,7 @@ describe("a secure (mTLS) cluster on Docker", () => {
   let s: TestStack;
   let ca: string;
   let ids: Record<string, Identity>;
+  let profiles: Record<string, { kafkajs: ConstructorParameters<typeof Kafka>[0]; clientProperties: string; kcat: string[] }>;
   const outcomes: string[] = [];
 
   // Refusals should fail fast; allowed operations get kafkajs' usual retries (a first group
@@ -83,6 +84,7 @@ describe("a secure (mTLS) cluster on Docker", () => {
       "--cwd", s.program, "--stack", stackName], { env: s.env }));
     ca = out.caCertificate;
     ids = out.clients;
+    profiles = out.connectionProfiles;
     expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(Object.keys(ids).sort()).toEqual(["admin", "billing", "shop"]);
     expect(Object.keys(out.certificatesExpireAt).sort()).toEqual(["admin", "ca", `kp-${stackName}-kafka-0`, `kp-${stackName}-kafka-1`, "user-billing", "user-shop"]);
@@ -91,8 +93,13 @@ describe("a secure (mTLS) cluster on Docker", () => {
     expect(again.code, again.stdout + again.stderr).toBe(0);
   }, 600_000);
 
-  it("lets each principal do what its roles allow", async () => {
-    await produce(ids.shop, "orders");
+  it("lets each principal do what its roles allow, with the connection profiles as given", async () => {
+    expect(Object.keys(profiles).sort()).toEqual(["admin", "billing", "shop"]);
+    expect(profiles.shop.clientProperties).toContain("security.protocol=SSL\n");
+    const p = new Kafka({ ...profiles.shop.kafkajs, logLevel: logLevel.NOTHING }).producer();
+    await p.connect();
+    await p.send({ topic: "orders", acks: -1, messages: [{ key: "k", value: "v" }] });
+    await p.disconnect();
     const c = client(ids.billing, [ca], 8).consumer({ groupId: "billing" });
     await c.connect();
     await c.subscribe({ topics: ["orders"], fromBeginning: true });
