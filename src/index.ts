@@ -4,21 +4,29 @@ import { adminProvider } from "./components/admin-provider";
 import { ClusterTls } from "./components/cluster-tls";
 import { KafkaCluster } from "./components/kafka-cluster";
 import { Principals } from "./components/principals";
+import { SCRAM_MECHANISM, ScramUsers } from "./components/scram-users";
 import { Topics } from "./components/topics";
 import { ZooKeeperEnsemble } from "./components/zookeeper-ensemble";
-import { loadEstate } from "./config/load";
-import { mtlsProfile } from "./model/profiles";
+import { loadEstate, loadUserPasswords } from "./config/load";
+import { mtlsProfile, scramProfile, type Profile } from "./model/profiles";
+import { ADMIN_USER } from "./model/security";
 import { createPlatform } from "./platforms";
 
 const spec = loadEstate();
 const platform = createPlatform(spec);
 const hostAddresses = Array.from({ length: spec.kafka.brokers }, (_, i) => platform.hostAddress(spec.docker.firstBrokerPort + i));
-const tls = spec.security.enabled ? new ClusterTls("tls", { spec, hostAddresses }) : undefined;
+const secure = spec.security.enabled;
+const scramClients = secure && spec.security.clientAuth === "scram";
+const tls = secure ? new ClusterTls("tls", { spec, hostAddresses }) : undefined;
+const scram = scramClients ? new ScramUsers("scram", { users: spec.users, configured: loadUserPasswords() }) : undefined;
 const zookeeper = new ZooKeeperEnsemble("zookeeper", { spec, platform });
-const cluster = new KafkaCluster("kafka", { spec, platform, zookeeper: zookeeper.members, tls });
-const provider = adminProvider("kafka-admin", { bootstrapServers: Object.values(cluster.hostAddresses), brokers: cluster.brokers, tls });
+const cluster = new KafkaCluster("kafka", { spec, platform, zookeeper: zookeeper.members, tls, adminPassword: scram?.adminPassword });
+const provider = adminProvider("kafka-admin", {
+  bootstrapServers: Object.values(cluster.hostAddresses), brokers: cluster.brokers, tls, adminPassword: scram?.adminPassword,
+});
 const declared = new Topics("topics", { topics: spec.topics, provider, brokers: cluster.brokers });
-const principals = new Principals("principals", { users: spec.users, provider, dependsOn: [declared] });
+const credentials = scram?.credentials(provider, cluster.brokers) ?? [];
+const principals = new Principals("principals", { users: spec.users, provider, dependsOn: [declared, ...credentials] });
 
 // The contract other tools (smoke test, console tools, benchmarks) read.
 export const target = spec.target;
@@ -28,19 +36,36 @@ export const brokers = cluster.hostAddresses;
 export const zookeeperConnect = zookeeper.connect;
 export const topics = declared.names;
 export const declaredTopics = spec.topics.map(({ name, partitions, replicationFactor, config }) => ({ name, partitions, replicationFactor, config }));
-export const security = spec.security.enabled ? { clientAuth: spec.security.clientAuth, acls: principals.aclCount } : { clientAuth: "none" };
+export const security = secure ? { clientAuth: spec.security.clientAuth, acls: principals.aclCount } : { clientAuth: "none" };
 export const caCertificate = tls?.caCertificate;
 export const certificatesExpireAt = tls?.expiry;
-/** Client identities: certificate and key (secret) per user, and the admin's. */
-const identities = tls
+
+/** SCRAM users: name → { username, password (secret), mechanism }, the admin included. */
+export const users = scram
+  ? pulumi.secret(pulumi.all(Object.fromEntries(
+      [[ADMIN_USER, scram.adminPassword] as const, ...spec.users.map((u) => [u.name, scram.passwords[u.name]] as const)]
+        .map(([name, password]) => [name, pulumi.all([password]).apply(([p]) => ({ username: name, password: p, mechanism: SCRAM_MECHANISM }))]),
+    )))
+  : undefined;
+
+/** mTLS identities: certificate and key (secret) per user, and the admin's. */
+const identities = tls && !scramClients
   ? Object.fromEntries([
-      ["admin", tls.client("admin")],
+      [ADMIN_USER, tls.client(ADMIN_USER)],
       ...(spec.security.clientAuth === "mtls" ? spec.users.map((u) => [u.name, tls.client(`user-${u.name}`)] as const) : []),
     ])
   : undefined;
 export const clients = identities ? pulumi.secret(pulumi.all(identities)) : undefined;
+
 /** Per identity: kafkajs config, Java client.properties and kcat arguments, ready to paste (secret). */
-export const connectionProfiles = tls && identities
-  ? pulumi.secret(pulumi.all([tls.trust, pulumi.all(identities)]).apply(([trust, ids]) =>
-      Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, mtlsProfile(cluster.bootstrapServers, trust, id.certificate, id.privateKey)]))))
+export const connectionProfiles = tls
+  ? pulumi.secret(pulumi.all([tls.trust, users ?? {}, clients ?? {}]).apply(([trust, u, c]) => {
+      const out: Record<string, Profile> = {};
+      if (scramClients) {
+        for (const [name, user] of Object.entries(u as Record<string, { password: string }>)) out[name] = scramProfile(cluster.bootstrapServers, trust, name, user.password);
+      } else {
+        for (const [name, id] of Object.entries(c as Record<string, { certificate: string; privateKey: string }>)) out[name] = mtlsProfile(cluster.bootstrapServers, trust, id.certificate, id.privateKey);
+      }
+      return out;
+    }))
   : undefined;

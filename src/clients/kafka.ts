@@ -7,6 +7,8 @@ export interface TlsIdentity {
   ca: string;
   certificate?: string;
   privateKey?: string;
+  /** SCRAM-SHA-512 credentials, on a SASL_SSL listener. */
+  scram?: { username: string; password: string };
 }
 
 export interface ClientOptions {
@@ -27,6 +29,7 @@ export function kafkaClient(opts: ClientOptions): Kafka {
     retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
     logLevel: opts.verbose ? logLevel.INFO : logLevel.NOTHING,
     ...(opts.tls ? { ssl: { ca: [opts.tls.ca], cert: opts.tls.certificate, key: opts.tls.privateKey } } : {}),
+    ...(opts.tls?.scram ? { sasl: { mechanism: "scram-sha-512" as const, ...opts.tls.scram } } : {}),
   };
   return new Kafka(config);
 }

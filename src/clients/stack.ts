@@ -1,5 +1,6 @@
 // Reads a deployed stack's outputs: the contract between the program and every tool.
 import { spawnSync } from "node:child_process";
+import type { TlsIdentity } from "./kafka";
 import * as path from "node:path";
 
 export interface DeclaredTopic {
@@ -21,12 +22,17 @@ export interface StackOutputs {
   caCertificate?: string;
   /** Client identities (secret): "admin" and, with mTLS clients, one per user. */
   clients?: Record<string, { certificate: string; privateKey: string }>;
+  /** SCRAM users (secret), the admin included. */
+  users?: Record<string, { username: string; password: string; mechanism: string }>;
 }
 
 /** The admin's TLS identity of a secure stack, or undefined for a plaintext one. */
-export function adminTls(out: StackOutputs): { ca: string; certificate: string; privateKey: string } | undefined {
+export function adminTls(out: StackOutputs): TlsIdentity | undefined {
+  if (!out.caCertificate) return undefined;
+  const scram = out.users?.admin;
+  if (scram) return { ca: out.caCertificate, scram: { username: scram.username, password: scram.password } };
   const admin = out.clients?.admin;
-  return out.caCertificate && admin ? { ca: out.caCertificate, ...admin } : undefined;
+  return admin ? { ca: out.caCertificate, ...admin } : undefined;
 }
 
 export class StackOutputsError extends Error {

@@ -9,11 +9,22 @@ export interface AdminProviderArgs {
   /** The provider connects only once every broker serves. */
   brokers: pulumi.Resource[];
   tls?: ClusterTls;
+  /** SCRAM clients: the provider authenticates as the admin with this password. */
+  adminPassword?: pulumi.Output<string>;
 }
 
 /** The kafka provider every topic, ACL and quota of the cluster goes through, as the admin. */
 export function adminProvider(name: string, args: AdminProviderArgs, opts?: pulumi.CustomResourceOptions): kafka.Provider {
-  const security: Partial<kafka.ProviderArgs> = args.tls
+  const security: Partial<kafka.ProviderArgs> = args.tls && args.adminPassword
+    ? {
+        tlsEnabled: true,
+        skipTlsVerify: false,
+        caCert: args.tls.trust,
+        saslMechanism: "scram-sha512",
+        saslUsername: ADMIN_USER,
+        saslPassword: args.adminPassword,
+      }
+    : args.tls
     ? (() => {
         const admin = args.tls.client(ADMIN_USER);
         return {

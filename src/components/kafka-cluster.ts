@@ -13,15 +13,22 @@ export interface KafkaClusterArgs {
   zookeeper: pulumi.Resource[];
   /** Present when the stack's security is on. */
   tls?: ClusterTls;
+  /** With SCRAM clients: the admin's password, bootstrapped into ZooKeeper by the brokers. */
+  adminPassword?: pulumi.Output<string>;
 }
 
-function brokerFiles(spec: EstateSpec, id: number, hostname: string, external: string, tls?: ClusterTls): NodeFile[] {
+function brokerFiles(
+  spec: EstateSpec, id: number, hostname: string, external: string, tls?: ClusterTls, adminPassword?: pulumi.Output<string>,
+): NodeFile[] {
   const props = (file: string): NodeFile => ({ path: `${CONFIG_DIR}/server.properties`, content: file });
   if (!tls) return [props(renderServerProperties(spec, id, standardListeners(hostname, external)))];
   return [
     props(renderServerProperties(spec, id, secureListeners(spec, hostname, external), brokerSecurityProperties(spec))),
     { path: SECRET_FILES.keystore, content: tls.keystore(hostname), secret: true },
     { path: SECRET_FILES.truststore, content: tls.trust },
+    ...(adminPassword
+      ? [{ path: SECRET_FILES.adminScram, content: pulumi.interpolate`SCRAM-SHA-512=iterations=4096,password=${adminPassword}\n`, secret: true }]
+      : []),
   ];
 }
 
@@ -54,7 +61,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         image: spec.kafka.image,
         args: ["broker", `${CONFIG_DIR}/server.properties`],
         env: { KAFKA_HEAP_OPTS: `-Xms${spec.kafka.heapMb}m -Xmx${spec.kafka.heapMb}m` },
-        files: brokerFiles(spec, id, hostname, external, args.tls),
+        files: brokerFiles(spec, id, hostname, external, args.tls, args.adminPassword),
         dataPath: DATA_DIRS.kafka.replace(/\/data$/, ""),
         heapMb: spec.kafka.heapMb,
         publish: [{ container: PORTS.kafkaExternal, host: hostPort }],

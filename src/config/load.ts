@@ -41,6 +41,11 @@ function projectRoot(): string {
   return pulumi.runtime.getRootDirectory() || process.cwd();
 }
 
+/** Passwords set with `pulumi config set --secret --path 'kafka-platform:userPasswords.NAME'`. */
+export function loadUserPasswords(): pulumi.Output<Record<string, string>> {
+  return pulumi.output(new pulumi.Config(NS).getSecretObject<Record<string, string>>("userPasswords") ?? {}) as pulumi.Output<Record<string, string>>;
+}
+
 export function loadEstate(root: string = projectRoot()): EstateSpec {
   const stack = pulumi.getStack();
   const config = namespaceConfig();

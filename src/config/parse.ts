@@ -19,7 +19,7 @@ export interface RawEstate {
   topologySource: string;
 }
 
-const CONFIG_KEYS = ["target", "environment", "security", "kafka", "zookeeper", "docker", "topology"] as const;
+const CONFIG_KEYS = ["target", "environment", "security", "kafka", "zookeeper", "docker", "topology", "userPasswords"] as const;
 /** Broker settings the platform renders itself; declaring them would break the cluster. */
 const MANAGED_BROKER_KEYS = [
   "broker.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
@@ -45,6 +45,7 @@ export function parseEstate(raw: RawEstate): EstateSpec {
   const topics = parseTopology(issues, raw.topology, raw.topologySource, kafka?.brokers);
   const doc = raw.topology && typeof raw.topology === "object" && !Array.isArray(raw.topology) ? (raw.topology as Record<string, unknown>) : {};
   const { users, groups } = parsePrincipals(issues, doc, raw.topologySource, topics, security);
+  checkUserPasswords(issues, raw.config.userPasswords, users.map((u) => u.name), security);
 
   issues.throwIfAny();
   return {
@@ -61,6 +62,21 @@ export function parseEstate(raw: RawEstate): EstateSpec {
     users,
     groups,
   };
+}
+
+/** userPasswords (a secret object): keys must be declared users; values are never shown. */
+function checkUserPasswords(issues: Issues, v: unknown, users: string[], security?: { enabled: boolean; clientAuth: string }): void {
+  if (v === undefined) return;
+  const w = `${NS}:userPasswords`;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    issues.add(w, "is not a mapping of user → password (set with `pulumi config set --secret --path`)");
+    return;
+  }
+  if (security && (!security.enabled || security.clientAuth !== "scram")) issues.add(w, "passwords are used only with security.clientAuth scram");
+  for (const [user, pw] of Object.entries(v)) {
+    if (!users.includes(user)) issues.add(`${w}.${user}`, `is not a declared user (users: ${users.join(", ") || "none"})`);
+    else if (typeof pw !== "string" || pw.length < 12) issues.add(`${w}.${user}`, "(secret) must be a string of at least 12 characters");
+  }
 }
 
 function parseTarget(issues: Issues, v: unknown): Target | undefined {

@@ -34,12 +34,6 @@ export function parseSecurity(issues: Issues, v: unknown, env: Environment | und
       validityDays === undefined || renewBeforeDays === undefined || rotation === undefined || renewBeforeDays >= validityDays) {
     return undefined;
   }
-  if (enabled && clientAuth === "scram") {
-    // Refuse rather than deploy a cluster that says it is secure and is not.
-    issues.add(`${w}.clientAuth`, `'scram'${o.clientAuth === undefined ? " (the default)" : ""} is not supported yet: ` +
-      `SCRAM users are being built; use ${w}.clientAuth mtls, or ${NS}:environment dev`);
-    return undefined;
-  }
   return { enabled, clientAuth, tls: { validityDays, renewBeforeDays, rotation } };
 }
 

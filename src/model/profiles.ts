@@ -2,7 +2,11 @@
 
 export interface Profile {
   /** `new Kafka(<this>)` */
-  kafkajs: { brokers: string[]; ssl: { ca: string[]; cert?: string; key?: string } };
+  kafkajs: {
+    brokers: string[];
+    ssl: { ca: string[]; cert?: string; key?: string };
+    sasl?: { mechanism: "scram-sha-512"; username: string; password: string };
+  };
   /** Java client.properties (PEM inline, Kafka 2.7+). */
   clientProperties: string;
   /** kcat / librdkafka -X arguments (PEM inline). */
@@ -30,6 +34,29 @@ export function mtlsProfile(bootstrapServers: string, ca: string, certificate: s
       "-X", `ssl.ca.pem=${ca.trim()}`,
       "-X", `ssl.certificate.pem=${certificate.trim()}`,
       "-X", `ssl.key.pem=${privateKey.trim()}`,
+    ],
+  };
+}
+
+export function scramProfile(bootstrapServers: string, ca: string, username: string, password: string): Profile {
+  return {
+    kafkajs: { brokers: bootstrapServers.split(","), ssl: { ca: [ca] }, sasl: { mechanism: "scram-sha-512", username, password } },
+    clientProperties: [
+      `bootstrap.servers=${bootstrapServers}`,
+      "security.protocol=SASL_SSL",
+      "sasl.mechanism=SCRAM-SHA-512",
+      `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${username}" password="${password}";`,
+      "ssl.truststore.type=PEM",
+      `ssl.truststore.certificates=${oneLine(ca)}`,
+      "",
+    ].join("\n"),
+    kcat: [
+      "-b", bootstrapServers,
+      "-X", "security.protocol=sasl_ssl",
+      "-X", "sasl.mechanisms=SCRAM-SHA-512",
+      "-X", `sasl.username=${username}`,
+      "-X", `sasl.password=${password}`,
+      "-X", `ssl.ca.pem=${ca.trim()}`,
     ],
   };
 }

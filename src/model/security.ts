@@ -13,6 +13,8 @@ export const SECRET_FILES = {
   keystore: `${SECRETS_DIR}/keystore.pem`,
   /** Every CA to trust (current and, during a rotation, the previous one). */
   truststore: `${SECRETS_DIR}/truststore.pem`,
+  /** SCRAM-SHA-512=iterations=...,password=... (file form: no brackets) for the admin, read once by kafka-run before the broker starts. */
+  adminScram: `${SECRETS_DIR}/admin-scram.properties`,
 } as const;
 
 /** Port of the in-network client listener (MirrorMaker, exporters) when security is on. */

@@ -6,14 +6,18 @@ import { createCa, issueCert } from "../../src/model/certs";
 import { pulumi, repoRoot, run, runOk, uniqueName } from "../support/exec";
 import { TestStack } from "../support/stack";
 
-const stackName = uniqueName("sec").replace(/-/g, "");
-const firstBrokerPort = 38000 + (process.pid % 500) * 2;
-const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
 const PRIVATE_KEY = "PRIVATE KEY-----";
 
-interface Identity { certificate: string; privateKey: string }
+/** A client identity: a certificate (mTLS) or SCRAM credentials. */
+interface Identity { certificate?: string; privateKey?: string; username?: string; password?: string }
 
-describe("a secure (mTLS) cluster on Docker", () => {
+describe.each([
+  { clientAuth: "scram" as const, offset: 0 },
+  { clientAuth: "mtls" as const, offset: 1 },
+])("a secure ($clientAuth) cluster on Docker", ({ clientAuth, offset }) => {
+const stackName = uniqueName(`sec${clientAuth}`).replace(/-/g, "");
+const firstBrokerPort = 38000 + (process.pid % 200) * 6 + offset * 3;
+const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
   let s: TestStack;
   let ca: string;
   let ids: Record<string, Identity>;
@@ -26,7 +30,8 @@ describe("a secure (mTLS) cluster on Docker", () => {
     new Kafka({
       brokers: bootstrap, clientId: stackName, logLevel: logLevel.NOTHING, connectionTimeout: 5000,
       retry: { retries, initialRetryTime: 300 },
-      ssl: id ? { ca: trust, cert: id.certificate, key: id.privateKey } : { ca: trust },
+      ssl: id?.certificate ? { ca: trust, cert: id.certificate, key: id.privateKey } : { ca: trust },
+      ...(id?.username ? { sasl: { mechanism: "scram-sha-512" as const, username: id.username, password: id.password! } } : {}),
     });
 
   /** Runs an operation that must be refused; records it and returns the error's type. */
@@ -55,7 +60,7 @@ describe("a secure (mTLS) cluster on Docker", () => {
     s = new TestStack(stackName, {
       target: "docker",
       environment: "production",
-      security: { clientAuth: "mtls", tls: { validityDays: 30, renewBeforeDays: 7 } },
+      security: { clientAuth, tls: { validityDays: 30, renewBeforeDays: 7 } },
       kafka: { brokers: 2, heapMb: 384 },
       zookeeper: { replicas: 1, heapMb: 128 },
       docker: { bindAddress: "127.0.0.1", firstBrokerPort },
@@ -83,19 +88,24 @@ describe("a secure (mTLS) cluster on Docker", () => {
     const out = JSON.parse(runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "output", "--json", "--show-secrets",
       "--cwd", s.program, "--stack", stackName], { env: s.env }));
     ca = out.caCertificate;
-    ids = out.clients;
+    ids = clientAuth === "mtls" ? out.clients : out.users;
     profiles = out.connectionProfiles;
     expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(Object.keys(ids).sort()).toEqual(["admin", "billing", "shop"]);
-    expect(Object.keys(out.certificatesExpireAt).sort()).toEqual(["admin", "ca", `kp-${stackName}-kafka-0`, `kp-${stackName}-kafka-1`, "user-billing", "user-shop"]);
-    expect(out.security).toEqual({ clientAuth: "mtls", acls: 5 });
+    const leaves = clientAuth === "mtls" ? ["user-billing", "user-shop"] : [];
+    expect(Object.keys(out.certificatesExpireAt).sort()).toEqual(["admin", "ca", `kp-${stackName}-kafka-0`, `kp-${stackName}-kafka-1`, ...leaves]);
+    expect(out.security).toEqual({ clientAuth, acls: 5 });
+    if (clientAuth === "scram") {
+      expect(out.users.shop).toMatchObject({ username: "shop", mechanism: "SCRAM-SHA-512" });
+      expect(out.users.shop.password).toHaveLength(32);
+    }
     const again = s.pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
     expect(again.code, again.stdout + again.stderr).toBe(0);
   }, 600_000);
 
   it("lets each principal do what its roles allow, with the connection profiles as given", async () => {
     expect(Object.keys(profiles).sort()).toEqual(["admin", "billing", "shop"]);
-    expect(profiles.shop.clientProperties).toContain("security.protocol=SSL\n");
+    expect(profiles.shop.clientProperties).toContain(clientAuth === "mtls" ? "security.protocol=SSL\n" : "security.protocol=SASL_SSL\n");
     const p = new Kafka({ ...profiles.shop.kafkajs, logLevel: logLevel.NOTHING }).producer();
     await p.connect();
     await p.send({ topic: "orders", acks: -1, messages: [{ key: "k", value: "v" }] });
@@ -149,9 +159,18 @@ describe("a secure (mTLS) cluster on Docker", () => {
     await a1.disconnect().catch(() => undefined);
 
     const a2 = client(undefined).admin();
-    expect(await refused("no client certificate", async () => { await a2.connect(); await a2.listTopics(); })).not.toBe("accepted");
+    expect(await refused(clientAuth === "mtls" ? "no client certificate" : "TLS without credentials", async () => { await a2.connect(); await a2.listTopics(); })).not.toBe("accepted");
     await a2.disconnect().catch(() => undefined);
 
+    if (clientAuth === "scram") {
+      const a3 = client({ username: "shop", password: "not-the-password-at-all" }).admin();
+      expect(await refused("wrong password", async () => { await a3.connect(); await a3.listTopics(); })).toMatch(/SASL|authenticat/i);
+      await a3.disconnect().catch(() => undefined);
+      const a4 = client({ username: "stranger", password: "whatever-password-1" }).admin();
+      expect(await refused("unknown principal (user stranger)", async () => { await a4.connect(); await a4.listTopics(); })).toMatch(/SASL|authenticat/i);
+      await a4.disconnect().catch(() => undefined);
+      return;
+    }
     // A certificate the cluster CA really signed, for a principal nobody declared.
     const exported = JSON.parse(runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "export", "--show-secrets", "--cwd", s.program, "--stack", stackName], { env: s.env }));
     const material = exported.deployment.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic:Resource").outputs;
@@ -163,13 +182,23 @@ describe("a secure (mTLS) cluster on Docker", () => {
   it("keeps private keys out of the state file, docker inspect and the containers' logs", () => {
     const state = runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "export", "--cwd", s.program, "--stack", stackName], { env: s.env });
     expect(state).not.toContain(PRIVATE_KEY);
+    if (clientAuth === "scram") {
+      const users = JSON.parse(runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "output", "users", "--json", "--show-secrets", "--cwd", s.program, "--stack", stackName], { env: s.env }));
+      for (const u of Object.values(users) as { password: string }[]) expect(state).not.toContain(u.password);
+    }
     expect(state).toContain("4dabf18193072939515e22adb298388d"); // Pulumi's secret signature: they are there, encrypted
     const containers = run("docker", ["ps", "-aq", "--filter", `label=kafka-platform.stack=${stackName}`]).stdout.split("\n").filter(Boolean);
     expect(containers.length).toBe(3);
-    expect(runOk("docker", ["inspect", ...containers])).not.toContain(PRIVATE_KEY);
+    const inspect = runOk("docker", ["inspect", ...containers]);
+    expect(inspect).not.toContain(PRIVATE_KEY);
+    const passwords = clientAuth === "scram"
+      ? (Object.values(JSON.parse(runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "output", "users", "--json", "--show-secrets", "--cwd", s.program, "--stack", stackName], { env: s.env }))) as { password: string }[]).map((u) => u.password)
+      : [];
+    for (const pw of passwords) expect(inspect).not.toContain(pw);
     for (const c of containers) {
       const logs = run("docker", ["logs", c]);
       expect(logs.stdout + logs.stderr).not.toContain(PRIVATE_KEY);
+      for (const pw of passwords) expect(logs.stdout + logs.stderr).not.toContain(pw);
     }
     // The key file inside a broker is read-only and owned by root: the broker cannot alter it.
     const mode = runOk("docker", ["exec", `kp-${stackName}-kafka-0`, "stat", "-c", "%a %u", "/etc/kafka/secrets/keystore.pem"]).trim();

@@ -82,7 +82,7 @@ describe("parseEstate", () => {
     ["ratio out of range", (r) => { topic(r).config = { "min.cleanable.dirty.ratio": 1.5 }; },
       ["topic 'my-topic': config 'min.cleanable.dirty.ratio' 1.5 is out of range (0–1)"]],
     ["unknown stack key", (r) => { r.config.brokerz = 3; },
-      ["kafka-platform:brokerz: unknown key (known: target, environment, security, kafka, zookeeper, docker, topology)"]],
+      ["kafka-platform:brokerz: unknown key (known: target, environment, security, kafka, zookeeper, docker, topology, userPasswords)"]],
     ["unknown nested key", (r) => { kafka(r).replicas = 3; },
       ["kafka-platform:kafka.replicas: unknown key (known: version, mode, brokers, heapMb, image, brokerConfig)"]],
     ["managed broker setting", (r) => { kafka(r).brokerConfig = { "broker.id": 7 }; },
@@ -90,8 +90,11 @@ describe("parseEstate", () => {
     ["bad target", (r) => { r.config.target = "aws"; }, ["kafka-platform:target: 'aws' is not docker or kubernetes"]],
     ["bad bind address", (r) => { r.config.docker = { bindAddress: "localhost" }; },
       ["kafka-platform:docker.bindAddress: 'localhost' is not valid (an IPv4 address)"]],
-    ["secure by default outside dev (SCRAM not wired yet, refused)", (r) => { delete r.config.environment; },
-      ["kafka-platform:security.clientAuth: 'scram' (the default) is not supported yet: SCRAM users are being built; use kafka-platform:security.clientAuth mtls, or kafka-platform:environment dev"]],
+    ["a password for an undeclared user, and a short one", (r) => {
+      r.config.environment = "production";
+      (r.topology as any).users = [{ name: "app", roles: [{ role: "producer", topic: "my-topic" }] }];
+      r.config.userPasswords = { ghost: "long-enough-password", app: "short" };
+    }, ["kafka-platform:userPasswords.ghost: is not a declared user (users: app)", "kafka-platform:userPasswords.app: (secret) must be a string of at least 12 characters"]],
     ["bad environment", (r) => { r.config.environment = "prod"; }, ["kafka-platform:environment: 'prod' is not dev, staging or production"]],
     ["renewal window not inside validity", (r) => { r.config.security = { enabled: false, tls: { validityDays: 30, renewBeforeDays: 30 } }; },
       ["kafka-platform:security.tls.renewBeforeDays: 30 >= validityDays 30: every up would renew"]],
@@ -136,6 +139,14 @@ describe("parseEstate", () => {
         "invalid configuration (4 problems); nothing was changed:\n" + err.issues.map((i) => `  - ${i}`).join("\n"),
       );
     }
+  });
+
+  it("is secure by default outside dev: TLS and SCRAM clients", () => {
+    const raw = good();
+    raw.config.environment = "staging";
+    expect(parseEstate(raw).security).toEqual({ enabled: true, clientAuth: "scram", tls: { validityDays: 365, renewBeforeDays: 30, rotation: 0 } });
+    raw.config.environment = "dev";
+    expect(parseEstate(raw).security.enabled).toBe(false);
   });
 
   it("accepts an explicit allowDelete and normalizes config values to Kafka strings", () => {
