@@ -14,7 +14,7 @@ export async function benchPreview(runs: number, sizes = [10, 100, 300]): Promis
       environment: "dev",
     kafka: { brokers: 1, heapMb: 512 },
     zookeeper: { replicas: 1, heapMb: 128 },
-    docker: { bindAddress: "127.0.0.1", firstBrokerPort: 49192 },
+    docker: { bindAddress: "127.0.0.1", firstBrokerPort: 26192 },
   }, topics(sizes[0]));
   const results: Record<number, number> = {};
   try {

@@ -21,7 +21,7 @@ const config = {
       environment: "dev",
   kafka: { brokers: 3, heapMb: 512 },
   zookeeper: { replicas: 3, heapMb: 256 },
-  docker: { bindAddress: "127.0.0.1", firstBrokerPort: 49092 },
+  docker: { bindAddress: "127.0.0.1", firstBrokerPort: 26092 },
 };
 const topology = { topics: [{ name: "my-topic", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": 2 } }] };
 const SMOKE_MESSAGES = 1000;

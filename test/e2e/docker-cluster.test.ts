@@ -8,7 +8,8 @@ import { TestStack } from "../support/stack";
 
 const stackName = uniqueName("e2e").replace(/-/g, "");
 // Host ports away from dev's 19092: e2e must run beside a deployed dev stack.
-const firstBrokerPort = 39000 + (process.pid % 500) * 10;
+// Below the kernel's ephemeral range (32768+), where client sockets could already hold the port.
+const firstBrokerPort = 21000 + (process.pid % 300) * 10;
 const topology = (ordersRetentionMs: number, withScratch = true) => ({
   topics: [
     { name: "orders", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": 2, "retention.ms": ordersRetentionMs } },

@@ -16,7 +16,8 @@ describe.each([
   { clientAuth: "mtls" as const, offset: 1 },
 ])("a secure ($clientAuth) cluster on Docker", ({ clientAuth, offset }) => {
 const stackName = uniqueName(`sec${clientAuth}`).replace(/-/g, "");
-const firstBrokerPort = 38000 + (process.pid % 200) * 6 + offset * 3;
+// Below the kernel's ephemeral range (32768+), where client sockets could already hold the port.
+const firstBrokerPort = 24000 + (process.pid % 300) * 6 + offset * 3;
 const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
   let s: TestStack;
   let ca: string;
