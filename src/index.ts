@@ -19,7 +19,7 @@ const secure = spec.security.enabled;
 const scramClients = secure && spec.security.clientAuth === "scram";
 const tls = secure ? new ClusterTls("tls", { spec, hostAddresses }) : undefined;
 const scram = scramClients ? new ScramUsers("scram", { users: spec.users, configured: loadUserPasswords() }) : undefined;
-const zookeeper = new ZooKeeperEnsemble("zookeeper", { spec, platform });
+const zookeeper = new ZooKeeperEnsemble("zookeeper", { spec, platform, tls });
 const cluster = new KafkaCluster("kafka", { spec, platform, zookeeper: zookeeper.members, tls, adminPassword: scram?.adminPassword });
 const provider = adminProvider("kafka-admin", {
   bootstrapServers: Object.values(cluster.hostAddresses), brokers: cluster.brokers, tls, adminPassword: scram?.adminPassword,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EstateSpec } from "../config/types";
 import type { KeyPairPem } from "../model/certs";
 import { nodeName } from "../model/naming";
-import { ADMIN_USER } from "../model/security";
+import { ADMIN_USER, zookeeperClientId } from "../model/security";
 import { TlsMaterial, type LeafSpec } from "./tls-material";
 
 export interface ClusterTlsArgs {
@@ -34,6 +34,11 @@ export class ClusterTls extends pulumi.ComponentResource {
         const host = nodeName(spec, "kafka", i);
         return leaf(host, host, [host, "localhost"], ips, ["server", "client"]);
       }),
+      ...Array.from({ length: spec.zookeeper.replicas }, (_, i) => {
+        const host = nodeName(spec, "zookeeper", i);
+        return leaf(host, host, [host, "localhost"], ["127.0.0.1"], ["server", "client"]);
+      }),
+      leaf(zookeeperClientId(spec.name), zookeeperClientId(spec.name), [], [], ["client"]),
       leaf(ADMIN_USER, ADMIN_USER, [], [], ["client"]),
       ...(spec.security.clientAuth === "mtls" ? spec.users.map((u) => leaf(`user-${u.name}`, u.name, [], [], ["client"] as LeafSpec["usages"])) : []),
     ];

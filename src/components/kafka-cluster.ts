@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EstateSpec } from "../config/types";
 import { renderServerProperties, standardListeners } from "../model/broker";
-import { brokerSecurityProperties, CLIENT_PORT, SECRET_FILES, secureListeners } from "../model/security";
+import { brokerSecurityProperties, CLIENT_PORT, SECRET_FILES, secureListeners, zookeeperClientId } from "../model/security";
 import { CONFIG_DIR, DATA_DIRS, nodeName, PORTS } from "../model/naming";
 import type { NodeFile, Platform } from "../platforms/types";
 import type { ClusterTls } from "./cluster-tls";
@@ -26,6 +26,7 @@ function brokerFiles(
     props(renderServerProperties(spec, id, secureListeners(spec, hostname, external), brokerSecurityProperties(spec))),
     { path: SECRET_FILES.keystore, content: tls.keystore(hostname), secret: true },
     { path: SECRET_FILES.truststore, content: tls.trust },
+    { path: SECRET_FILES.zookeeperClient, content: tls.keystore(zookeeperClientId(spec.name)), secret: true },
     ...(adminPassword
       ? [{ path: SECRET_FILES.adminScram, content: pulumi.interpolate`SCRAM-SHA-512=iterations=4096,password=${adminPassword}\n`, secret: true }]
       : []),

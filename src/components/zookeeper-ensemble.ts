@@ -2,11 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EstateSpec } from "../config/types";
 import { CONFIG_DIR, DATA_DIRS, nodeName, PORTS } from "../model/naming";
 import { renderZooCfg, zookeeperConnect, zookeeperId } from "../model/zookeeper";
+import { SECRET_FILES } from "../model/security";
 import type { Platform } from "../platforms/types";
+import type { ClusterTls } from "./cluster-tls";
 
 export interface ZooKeeperEnsembleArgs {
   spec: EstateSpec;
   platform: Platform;
+  /** Present when the stack's security is on: TLS-only clients, mutual TLS, quorum TLS. */
+  tls?: ClusterTls;
 }
 
 /** A ZooKeeper ensemble of 1, 3 or 5 members. */
@@ -32,11 +36,20 @@ export class ZooKeeperEnsemble extends pulumi.ComponentResource {
           KAFKA_HEAP_OPTS: `-Xms${spec.zookeeper.heapMb}m -Xmx${spec.zookeeper.heapMb}m`,
           ZOO_MY_ID: String(zookeeperId(i)),
         },
-        files: [{ path: `${CONFIG_DIR}/zoo.cfg`, content: cfg }],
+        files: [
+          { path: `${CONFIG_DIR}/zoo.cfg`, content: cfg },
+          ...(args.tls
+            ? [
+                { path: SECRET_FILES.keystore, content: args.tls.keystore(nodeName(spec, "zookeeper", i)), secret: true },
+                { path: SECRET_FILES.truststore, content: args.tls.trust },
+              ]
+            : []),
+        ],
         dataPath: DATA_DIRS.zookeeper.replace(/\/data$/, ""),
         heapMb: spec.zookeeper.heapMb,
-        publish: publishAt === undefined ? [] : [{ container: PORTS.zookeeperClient, host: publishAt + i }],
-        healthcheck: ["kafka-health", "zookeeper", String(PORTS.zookeeperClient)],
+        publish: publishAt === undefined || args.tls ? [] : [{ container: PORTS.zookeeperClient, host: publishAt + i }],
+        // ruok needs the plaintext port; a secure member is ready when its TLS port accepts.
+        healthcheck: args.tls ? ["kafka-health", "tcp", String(PORTS.zookeeperSecure)] : ["kafka-health", "zookeeper", String(PORTS.zookeeperClient)],
       }, this).ready;
     });
     this.connect = zookeeperConnect(spec);

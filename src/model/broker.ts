@@ -14,7 +14,7 @@ export interface Listener {
 }
 
 export function brokerProperties(
-  spec: Pick<EstateSpec, "name" | "zookeeper" | "kafka">,
+  spec: Pick<EstateSpec, "name" | "zookeeper" | "kafka"> & Partial<Pick<EstateSpec, "security">>,
   brokerId: number,
   listeners: Listener[],
   /** Platform-managed additions (security): override defaults, cannot be declared. */
@@ -49,7 +49,7 @@ export function brokerProperties(
 }
 
 export function renderServerProperties(
-  spec: Pick<EstateSpec, "name" | "zookeeper" | "kafka">,
+  spec: Pick<EstateSpec, "name" | "zookeeper" | "kafka"> & Partial<Pick<EstateSpec, "security">>,
   brokerId: number,
   listeners: Listener[],
   extra: Record<string, string> = {},

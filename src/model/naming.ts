@@ -12,6 +12,8 @@ export const volumeName = (spec: Pick<EstateSpec, "name">, role: Role, ordinal: 
 /** Ports inside the containers; host ports come from the stack config. */
 export const PORTS = {
   zookeeperClient: 2181,
+  /** ZooKeeper's TLS client port: the only client port when security is on. */
+  zookeeperSecure: 2182,
   zookeeperPeer: 2888,
   zookeeperElection: 3888,
   /** Broker-to-broker and clients on the stack's network. */

@@ -13,6 +13,8 @@ export const SECRET_FILES = {
   keystore: `${SECRETS_DIR}/keystore.pem`,
   /** Every CA to trust (current and, during a rotation, the previous one). */
   truststore: `${SECRETS_DIR}/truststore.pem`,
+  /** The brokers' shared ZooKeeper client identity: one DN, so znode ACLs hold for all. */
+  zookeeperClient: `${SECRETS_DIR}/zookeeper-client.pem`,
   /** SCRAM-SHA-512=iterations=...,password=... (file form: no brackets) for the admin, read once by kafka-run before the broker starts. */
   adminScram: `${SECRETS_DIR}/admin-scram.properties`,
 } as const;
@@ -20,6 +22,8 @@ export const SECRET_FILES = {
 /** Port of the in-network client listener (MirrorMaker, exporters) when security is on. */
 export const CLIENT_PORT = 9093;
 export const ADMIN_USER = "admin";
+/** Leaf id and CN of the brokers' shared ZooKeeper client certificate. */
+export const zookeeperClientId = (name: string) => `${name}-zookeeper-client`;
 
 /** Kafka principal of a certificate: the CN alone, thanks to the mapping rule below. */
 export const certPrincipal = (commonName: string) => `User:${commonName}`;
@@ -49,6 +53,14 @@ export function brokerSecurityProperties(spec: Pick<EstateSpec, "name" | "kafka"
     // Brokers prove who they are to each other; clients do so with SCRAM (or a certificate).
     "listener.name.internal.ssl.client.auth": "required",
   };
+  // ZooKeeper over mutual TLS, and znodes readable/writable only by the brokers' identity.
+  props["zookeeper.ssl.client.enable"] = "true";
+  props["zookeeper.clientCnxnSocket"] = "org.apache.zookeeper.ClientCnxnSocketNetty";
+  props["zookeeper.ssl.keystore.location"] = SECRET_FILES.zookeeperClient;
+  props["zookeeper.ssl.keystore.type"] = "PEM";
+  props["zookeeper.ssl.truststore.location"] = SECRET_FILES.truststore;
+  props["zookeeper.ssl.truststore.type"] = "PEM";
+  props["zookeeper.set.acl"] = "true";
   if (spec.security.clientAuth === "scram") {
     props["sasl.enabled.mechanisms"] = "SCRAM-SHA-512";
     for (const l of ["client", "external"]) {

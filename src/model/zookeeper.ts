@@ -2,22 +2,46 @@
 import type { EstateSpec } from "../config/types";
 import { DATA_DIRS, nodeName, PORTS } from "./naming";
 import { renderProperties } from "./properties";
+import { SECRET_FILES } from "./security";
 
 /** ZooKeeper's myid of node `ordinal`: ids start at 1. */
 export const zookeeperId = (ordinal: number) => ordinal + 1;
 
-export function zookeeperConnect(spec: Pick<EstateSpec, "name" | "zookeeper">): string {
-  return Array.from({ length: spec.zookeeper.replicas }, (_, i) => `${nodeName(spec, "zookeeper", i)}:${PORTS.zookeeperClient}`).join(",");
+type ZkSpec = Pick<EstateSpec, "name" | "zookeeper"> & Partial<Pick<EstateSpec, "security">>;
+const secure = (spec: ZkSpec) => spec.security?.enabled === true;
+const clientPort = (spec: ZkSpec) => (secure(spec) ? PORTS.zookeeperSecure : PORTS.zookeeperClient);
+
+export function zookeeperConnect(spec: ZkSpec): string {
+  return Array.from({ length: spec.zookeeper.replicas }, (_, i) => `${nodeName(spec, "zookeeper", i)}:${clientPort(spec)}`).join(",");
 }
 
-export function renderZooCfg(spec: Pick<EstateSpec, "name" | "zookeeper">): string {
+/** What a secure ensemble adds: TLS-only client port, mutual TLS, x509 identities, quorum TLS. */
+function zookeeperTls(): Record<string, string> {
+  const store = (prefix: string) => ({
+    [`${prefix}.keyStore.location`]: SECRET_FILES.keystore,
+    [`${prefix}.keyStore.type`]: "PEM",
+    [`${prefix}.trustStore.location`]: SECRET_FILES.truststore,
+    [`${prefix}.trustStore.type`]: "PEM",
+  });
+  return {
+    secureClientPort: String(PORTS.zookeeperSecure),
+    serverCnxnFactory: "org.apache.zookeeper.server.NettyServerCnxnFactory",
+    "authProvider.x509": "org.apache.zookeeper.server.auth.X509AuthenticationProvider",
+    "ssl.clientAuth": "need",
+    ...store("ssl"),
+    sslQuorum: "true",
+    ...store("ssl.quorum"),
+  };
+}
+
+export function renderZooCfg(spec: ZkSpec): string {
   const props: Record<string, string> = {
     "4lw.commands.whitelist": "ruok,srvr,mntr",
     // Its Jetty is not on the classpath, and nothing here needs the admin server.
     "admin.enableServer": "false",
     "autopurge.purgeInterval": "24",
     "autopurge.snapRetainCount": "3",
-    clientPort: String(PORTS.zookeeperClient),
+    ...(secure(spec) ? zookeeperTls() : { clientPort: String(PORTS.zookeeperClient) }),
     dataDir: DATA_DIRS.zookeeper,
     initLimit: "10",
     // A member must bind to its own name's address; listening on all is simpler and safe inside the network.
@@ -29,7 +53,7 @@ export function renderZooCfg(spec: Pick<EstateSpec, "name" | "zookeeper">): stri
   if (spec.zookeeper.replicas > 1) {
     for (let i = 0; i < spec.zookeeper.replicas; i++) {
       props[`server.${zookeeperId(i)}`] =
-        `${nodeName(spec, "zookeeper", i)}:${PORTS.zookeeperPeer}:${PORTS.zookeeperElection};${PORTS.zookeeperClient}`;
+        `${nodeName(spec, "zookeeper", i)}:${PORTS.zookeeperPeer}:${PORTS.zookeeperElection}${secure(spec) ? "" : `;${PORTS.zookeeperClient}`}`;
     }
   }
   return renderProperties(props, `ZooKeeper ensemble ${spec.name} (${spec.zookeeper.replicas} node${spec.zookeeper.replicas > 1 ? "s" : ""})`);

@@ -94,7 +94,9 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
     expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(Object.keys(ids).sort()).toEqual(["admin", "billing", "shop"]);
     const leaves = clientAuth === "mtls" ? ["user-billing", "user-shop"] : [];
-    expect(Object.keys(out.certificatesExpireAt).sort()).toEqual(["admin", "ca", `kp-${stackName}-kafka-0`, `kp-${stackName}-kafka-1`, ...leaves]);
+    expect(Object.keys(out.certificatesExpireAt).sort()).toEqual([
+      "admin", "ca", `kp-${stackName}-kafka-0`, `kp-${stackName}-kafka-1`, `kp-${stackName}-zookeeper-0`, `kp-${stackName}-zookeeper-client`, ...leaves,
+    ]);
     expect(out.security).toEqual({ clientAuth, acls: 5 });
     if (clientAuth === "scram") {
       expect(out.users.shop).toMatchObject({ username: "shop", mechanism: "SCRAM-SHA-512" });
@@ -179,6 +181,23 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
     const stranger = await issueCert(caPair, { commonName: "stranger", dnsNames: [], ipAddresses: [], validityDays: 1, usages: ["client"] });
     expect(await refused("unknown principal (CN=stranger, signed by the cluster CA)", () => produce({ certificate: stranger.certPem, privateKey: stranger.keyPem }, "orders"))).toMatch(/authoriz/i);
   }, 180_000);
+
+  it("runs ZooKeeper TLS-only, with the brokers' znodes ACL'd to their shared identity", () => {
+    const zk = `kp-${stackName}-zookeeper-0`;
+    // No plaintext client port at all.
+    expect(run("docker", ["exec", zk, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/2181"]).code).not.toBe(0);
+    const tlsOpts = [
+      "-Dzookeeper.client.secure=true", "-Dzookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty",
+      "-Dzookeeper.ssl.keyStore.location=/etc/kafka/secrets/zookeeper-client.pem", "-Dzookeeper.ssl.keyStore.type=PEM",
+      "-Dzookeeper.ssl.trustStore.location=/etc/kafka/secrets/truststore.pem", "-Dzookeeper.ssl.trustStore.type=PEM",
+    ].join(" ");
+    const acl = run("docker", ["exec", "-e", `KAFKA_OPTS=${tlsOpts}`, `kp-${stackName}-kafka-0`,
+      "kafka-run", "class", "org.apache.zookeeper.ZooKeeperMain", "-server", `${zk}:2182`, "getAcl", "/brokers/ids"], { timeoutMs: 60_000 });
+    expect(acl.stdout, acl.stderr).toContain(`'x509,'CN=kp-${stackName}-zookeeper-client`);
+    expect(acl.stdout).toMatch(/: cdrwa/);
+    expect(acl.stdout).not.toMatch(/'world,'anyone\s*: cdrwa/);
+    outcomes.push("zookeeper: no plaintext port; /brokers/ids ACL x509 brokers-only (cdrwa)");
+  }, 120_000);
 
   it("keeps private keys out of the state file, docker inspect and the containers' logs", () => {
     const state = runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "export", "--cwd", s.program, "--stack", stackName], { env: s.env });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { brokerProperties } from "../../src/model/broker";
 import { brokerSecurityProperties, secureListeners } from "../../src/model/security";
+import { renderZooCfg, zookeeperConnect } from "../../src/model/zookeeper";
 
 const spec = (clientAuth: "scram" | "mtls") => ({
   name: "kp-s",
@@ -35,5 +36,30 @@ describe("secure broker properties", () => {
     const s = JSON.stringify(brokerSecurityProperties(spec("scram")));
     expect(s).not.toMatch(/password|BEGIN/i);
     expect(s).toContain("/etc/kafka/secrets/keystore.pem");
+  });
+});
+
+describe("secure ZooKeeper", () => {
+  const zk = { name: "kp-s", zookeeper: { replicas: 3, heapMb: 128 }, security: spec("scram").security };
+
+  it("has a TLS client port only, mutual TLS, x509 identities and quorum TLS", () => {
+    const cfg = renderZooCfg(zk);
+    expect(cfg).not.toMatch(/^clientPort=/m);
+    for (const line of ["secureClientPort=2182", "ssl.clientAuth=need", "sslQuorum=true",
+      "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory",
+      "authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider",
+      "server.1=kp-s-zookeeper-0:2888:3888", "ssl.keyStore.type=PEM"]) {
+      expect(cfg).toContain(`${line}\n`);
+    }
+    expect(zookeeperConnect(zk)).toBe("kp-s-zookeeper-0:2182,kp-s-zookeeper-1:2182,kp-s-zookeeper-2:2182");
+  });
+
+  it("makes brokers talk TLS to ZooKeeper with a shared identity and set znode ACLs", () => {
+    const s = brokerSecurityProperties(spec("scram"));
+    expect(s["zookeeper.ssl.client.enable"]).toBe("true");
+    expect(s["zookeeper.set.acl"]).toBe("true");
+    expect(s["zookeeper.ssl.keystore.location"]).toBe("/etc/kafka/secrets/zookeeper-client.pem");
+    const p = brokerProperties(spec("scram"), 0, secureListeners(spec("scram"), "kp-s-kafka-0", "127.0.0.1:1"), s);
+    expect(p["zookeeper.connect"]).toBe("kp-s-zookeeper-0:2182");
   });
 });
