@@ -44,16 +44,13 @@ export const certificatesExpireAt = tls?.expiry;
 export const users = scram
   ? pulumi.secret(pulumi.all(Object.fromEntries(
       [[ADMIN_USER, scram.adminPassword] as const, ...spec.users.map((u) => [u.name, scram.passwords[u.name]] as const)]
-        .map(([name, password]) => [name, pulumi.all([password]).apply(([p]) => ({ username: name, password: p, mechanism: SCRAM_MECHANISM }))]),
+        .map(([name, password]) => [name, password.apply((p) => ({ username: name, password: p, mechanism: SCRAM_MECHANISM }))]),
     )))
   : undefined;
 
 /** mTLS identities: certificate and key (secret) per user, and the admin's. */
 const identities = tls && !scramClients
-  ? Object.fromEntries([
-      [ADMIN_USER, tls.client(ADMIN_USER)],
-      ...(spec.security.clientAuth === "mtls" ? spec.users.map((u) => [u.name, tls.client(`user-${u.name}`)] as const) : []),
-    ])
+  ? Object.fromEntries([[ADMIN_USER, tls.client(ADMIN_USER)], ...spec.users.map((u) => [u.name, tls.client(`user-${u.name}`)] as const)])
   : undefined;
 export const clients = identities ? pulumi.secret(pulumi.all(identities)) : undefined;
 

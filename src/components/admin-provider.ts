@@ -15,27 +15,18 @@ export interface AdminProviderArgs {
 
 /** The kafka provider every topic, ACL and quota of the cluster goes through, as the admin. */
 export function adminProvider(name: string, args: AdminProviderArgs, opts?: pulumi.CustomResourceOptions): kafka.Provider {
-  const security: Partial<kafka.ProviderArgs> = args.tls && args.adminPassword
-    ? {
-        tlsEnabled: true,
-        skipTlsVerify: false,
-        caCert: args.tls.trust,
-        saslMechanism: "scram-sha512",
-        saslUsername: ADMIN_USER,
-        saslPassword: args.adminPassword,
-      }
-    : args.tls
-    ? (() => {
-        const admin = args.tls.client(ADMIN_USER);
-        return {
-          tlsEnabled: true,
-          skipTlsVerify: false,
-          caCert: args.tls.trust,
-          clientCert: admin.apply((a) => a.certificate),
-          clientKey: admin.apply((a) => a.privateKey),
-        };
-      })()
-    : { tlsEnabled: false };
+  // TLS with the cluster CA when security is on; then the admin signs in with SCRAM, or
+  // with its client certificate when clients use mTLS.
+  let security: Partial<kafka.ProviderArgs> = { tlsEnabled: false };
+  if (args.tls) {
+    security = { tlsEnabled: true, skipTlsVerify: false, caCert: args.tls.trust };
+    if (args.adminPassword) {
+      security = { ...security, saslMechanism: "scram-sha512", saslUsername: ADMIN_USER, saslPassword: args.adminPassword };
+    } else {
+      const admin = args.tls.client(ADMIN_USER);
+      security = { ...security, clientCert: admin.apply((a) => a.certificate), clientKey: admin.apply((a) => a.privateKey) };
+    }
+  }
   return new kafka.Provider(name, {
     bootstrapServers: args.bootstrapServers,
     timeout: 120,

@@ -6,11 +6,12 @@ export const generatedSecretProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: { length: number }) {
     // Letters and digits only: safe inside JAAS strings, properties files and shell args.
     const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    const bytes = require("crypto").randomBytes(inputs.length * 2) as Buffer;
+    const limit = 256 - (256 % alphabet.length); // bytes at or above it would bias the draw
     let value = "";
-    for (const b of bytes) {
-      if (b < 256 - (256 % alphabet.length)) value += alphabet[b % alphabet.length]; // no modulo bias
-      if (value.length === inputs.length) break;
+    while (value.length < inputs.length) {
+      for (const b of require("crypto").randomBytes(inputs.length) as Buffer) {
+        if (b < limit && value.length < inputs.length) value += alphabet[b % alphabet.length];
+      }
     }
     return { id: `secret-${Date.now()}`, outs: { length: inputs.length, value } };
   },

@@ -55,12 +55,14 @@ export function loadEstate(root: string = projectRoot()): EstateSpec {
   const { doc, problem } = readTopology(file, explicit);
   delete config.topology;
   const raw: RawEstate = { project: pulumi.getProject(), stack, config, topology: doc, topologySource: rel };
+  // An unreadable topology is one more problem, reported with the rest.
+  const issues = problem ? [problem] : [];
   try {
     const spec = parseEstate(raw);
-    if (problem) throw new ConfigError([problem]);
-    return spec;
+    if (issues.length === 0) return spec;
   } catch (e) {
-    if (e instanceof ConfigError && problem) throw new ConfigError([problem, ...e.issues.filter((i) => i !== problem)]);
-    throw e;
+    if (!(e instanceof ConfigError)) throw e;
+    issues.push(...e.issues);
   }
+  throw new ConfigError(issues);
 }
