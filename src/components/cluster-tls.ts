@@ -21,6 +21,7 @@ export class ClusterTls extends pulumi.ComponentResource {
   readonly trust: pulumi.Output<string>;
   readonly expiry: pulumi.Output<Record<string, string>>;
   private readonly certs: pulumi.Output<Record<string, KeyPairPem>>;
+  private readonly chain: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterTlsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kafka-platform:index:ClusterTls", name, {}, opts);
@@ -50,6 +51,7 @@ export class ClusterTls extends pulumi.ComponentResource {
       leaves,
     }, { parent: this });
     this.certs = material.certs;
+    this.chain = material.chain.apply((c) => c ?? "");
     this.caCertificate = pulumi.unsecret(material.ca.apply((ca) => ca.certPem));
     this.trust = pulumi.unsecret(material.trust.apply((t) => t.join("")));
     // Expiry dates and the CA certificate are public; only keys stay secret.
@@ -60,9 +62,9 @@ export class ClusterTls extends pulumi.ComponentResource {
     this.registerOutputs({ caCertificate: this.caCertificate, expiry: this.expiry });
   }
 
-  /** PEM keystore (PKCS#8 key + certificate) of a leaf: a secret. */
+  /** PEM keystore of a leaf: PKCS#8 key, certificate, and the cross-signed CA during a rotation. A secret. */
   keystore(id: string): pulumi.Output<string> {
-    return pulumi.secret(this.certs.apply((c) => c[id].keyPem + c[id].certPem));
+    return pulumi.secret(pulumi.all([this.certs, this.chain]).apply(([c, chain]) => c[id].keyPem + c[id].certPem + chain));
   }
 
   /** Certificate and key of a client principal: a secret. */

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EstateSpec } from "../config/types";
 import { renderServerProperties, standardListeners } from "../model/broker";
-import { brokerSecurityProperties, CLIENT_PORT, SECRET_FILES, secureListeners, zookeeperClientId } from "../model/security";
+import { ADMIN_USER, brokerSecurityProperties, CLIENT_PORT, SECRET_FILES, secureListeners, zookeeperClientId } from "../model/security";
 import { CONFIG_DIR, DATA_DIRS, nodeName, PORTS } from "../model/naming";
 import type { NodeFile, Platform } from "../platforms/types";
 import type { ClusterTls } from "./cluster-tls";
+import { ReplicationGate, type GateConnection } from "./replication-gate";
 
 export interface KafkaClusterArgs {
   spec: EstateSpec;
@@ -33,8 +34,34 @@ function brokerFiles(
   ];
 }
 
-/** Brokers in ZooKeeper mode, each with an internal and a host-published listener. */
+/** How the roll's gates reach the brokers: as the admin, like the kafka provider. A secret. */
+type AdminConnection = Pick<GateConnection, "ssl" | "sasl">;
+function adminConnection(tls?: ClusterTls, adminPassword?: pulumi.Output<string>): pulumi.Output<AdminConnection> {
+  if (!tls) return pulumi.output<AdminConnection>({});
+  if (adminPassword) {
+    return pulumi.secret(pulumi.all([tls.trust, adminPassword]).apply(([trust, password]): AdminConnection => ({
+      ssl: { ca: splitPem(trust) },
+      sasl: { mechanism: "scram-sha-512" as const, username: ADMIN_USER, password },
+    })));
+  }
+  return pulumi.secret(pulumi.all([tls.trust, tls.client(ADMIN_USER)]).apply(([trust, id]): AdminConnection => ({
+    ssl: { ca: splitPem(trust), cert: id.certificate, key: id.privateKey },
+  })));
+}
+
+const splitPem = (bundle: string): string[] => bundle.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n?/g) ?? [];
+
+/** How long one broker may take to rejoin and catch up before the roll stops with an error. */
+const ROLL_STEP_TIMEOUT_S = 600;
+
+/**
+ * Brokers in ZooKeeper mode, each with an internal and a host-published listener. Brokers are
+ * made and replaced one at a time: broker i+1 waits for a gate that holds until broker i is
+ * registered and no partition is under-replicated, so a change that restarts every broker
+ * (config, certificates) rolls through the cluster instead of stopping it.
+ */
 export class KafkaCluster extends pulumi.ComponentResource {
+  /** Every broker and the gate after it: depend on these for "the cluster serves, in sync". */
   readonly brokers: pulumi.Resource[];
   /** broker id → host:port reachable from the host. */
   readonly hostAddresses: Record<string, string>;
@@ -48,14 +75,17 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const { spec, platform } = args;
     this.hostAddresses = {};
     const internal: string[] = [];
-    this.brokers = Array.from({ length: spec.kafka.brokers }, (_, id) => {
+    const connection = adminConnection(args.tls, args.adminPassword);
+    this.brokers = [];
+    let previous: pulumi.Resource | undefined;
+    for (let id = 0; id < spec.kafka.brokers; id++) {
       const hostname = nodeName(spec, "kafka", id);
       const hostPort = spec.docker.firstBrokerPort + id;
       const external = platform.hostAddress(hostPort);
       this.hostAddresses[String(id)] = external;
       // With security on, clients on the network use the CLIENT listener; INTERNAL is brokers-only.
       internal.push(`${hostname}:${args.tls ? CLIENT_PORT : PORTS.kafkaInternal}`);
-      return platform.node(`${name}-${id}`, {
+      const node = platform.node(`${name}-${id}`, {
         role: "kafka",
         ordinal: id,
         hostname,
@@ -67,8 +97,18 @@ export class KafkaCluster extends pulumi.ComponentResource {
         heapMb: spec.kafka.heapMb,
         publish: [{ container: PORTS.kafkaExternal, host: hostPort }],
         healthcheck: ["kafka-health", "broker", String(PORTS.kafkaInternal)],
-      }, this, args.zookeeper).ready;
-    });
+      }, this, previous ? [...args.zookeeper, previous] : args.zookeeper);
+      const brokersSoFar = Object.values(this.hostAddresses);
+      previous = new ReplicationGate(`${name}-${id}-in-sync`, {
+        brokerId: id,
+        after: node.revision,
+        brokers: brokersSoFar,
+        timeoutSeconds: ROLL_STEP_TIMEOUT_S,
+        ssl: connection.apply((c) => c.ssl),
+        sasl: connection.apply((c) => c.sasl),
+      }, { parent: this, dependsOn: [node.ready] });
+      this.brokers.push(node.ready, previous);
+    }
     this.bootstrapServers = Object.values(this.hostAddresses).join(",");
     this.internalBootstrapServers = internal.join(",");
     this.registerOutputs({ bootstrapServers: this.bootstrapServers });

@@ -3,7 +3,7 @@
 // enters its renewal window, or `rotation` is bumped. A dynamic provider, so the keys never
 // leave the Pulumi engine and state (no files, no extra binary).
 import * as pulumi from "@pulumi/pulumi";
-import { createCa, issueCert, type KeyPairPem, type LeafRequest } from "../model/certs";
+import { createCa, crossSign, issueCert, type KeyPairPem, type LeafRequest } from "../model/certs";
 
 export interface LeafSpec extends LeafRequest {
   /** Key of the leaf in the outputs: "kafka-0", "admin", ... */
@@ -26,6 +26,13 @@ export interface TlsOutputs extends TlsInputs {
    * until it expires, so nodes still holding old certificates keep talking during a roll.
    */
   trust: string[];
+  /** 1 for the first CA, +1 per replacement; part of the CA's name so old and new never share a subject. */
+  caGeneration: number;
+  /**
+   * After a CA rotation: the new CA cross-signed by the previous one (PEM), sent by nodes after
+   * their own certificate so peers that still trust only the previous CA accept them. "" otherwise.
+   */
+  chain: string;
 }
 
 const DAY = 86_400_000;
@@ -48,15 +55,21 @@ export function plan(olds: TlsOutputs, news: TlsInputs, now = Date.now()): { rep
 
 async function issue(inputs: TlsInputs, prior?: TlsOutputs): Promise<TlsOutputs> {
   const p = prior ? plan(prior, inputs) : { replaceCa: true, reissue: inputs.leaves.map((l) => l.id) };
-  const ca = p.replaceCa || !prior ? await createCa(inputs.caCommonName, inputs.validityDays) : prior.ca;
+  const keepCa = prior && !p.replaceCa;
+  const caGeneration = keepCa ? prior.caGeneration ?? 1 : (prior?.caGeneration ?? (prior ? 1 : 0)) + 1;
+  const ca = keepCa ? prior.ca : await createCa(caGeneration === 1 ? inputs.caCommonName : `${inputs.caCommonName}-${caGeneration}`, inputs.validityDays);
   const certs: Record<string, KeyPairPem> = {};
   for (const l of inputs.leaves) {
     certs[l.id] = p.reissue.includes(l.id) ? await issueCert(ca, l) : prior!.certs[l.id];
   }
-  const now = Date.now();
-  const previous = prior && ca !== prior.ca && new Date(prior.ca.notAfter).getTime() > now ? [prior.ca.certPem] : [];
-  const trust = prior && ca === prior.ca ? prior.trust : [ca.certPem, ...previous];
-  return { ...inputs, ca, certs, trust };
+  if (keepCa) return { ...inputs, ca, certs, trust: prior.trust, caGeneration, chain: prior.chain ?? "" };
+  // A new CA: trust it and, until it expires, the previous one; bridge the two with a cross-signature.
+  const previousValid = prior && new Date(prior.ca.notAfter).getTime() > Date.now();
+  return {
+    ...inputs, ca, certs, caGeneration,
+    trust: previousValid ? [ca.certPem, prior.ca.certPem] : [ca.certPem],
+    chain: previousValid ? await crossSign(ca, prior.ca) : "",
+  };
 }
 
 export const tlsProvider: pulumi.dynamic.ResourceProvider = {
@@ -77,9 +90,10 @@ export class TlsMaterial extends pulumi.dynamic.Resource {
   declare readonly ca: pulumi.Output<KeyPairPem>;
   declare readonly certs: pulumi.Output<Record<string, KeyPairPem>>;
   declare readonly trust: pulumi.Output<string[]>;
+  declare readonly chain: pulumi.Output<string>;
 
   constructor(name: string, args: TlsInputs, opts?: pulumi.CustomResourceOptions) {
-    super(tlsProvider, name, { ...args, ca: undefined, certs: undefined, trust: undefined }, {
+    super(tlsProvider, name, { ...args, ca: undefined, certs: undefined, trust: undefined, caGeneration: undefined, chain: undefined }, {
       ...opts,
       // Private keys live in these two outputs: encrypted in state, masked in output.
       additionalSecretOutputs: ["ca", "certs"],

@@ -13,7 +13,12 @@ export interface ZooKeeperEnsembleArgs {
   tls?: ClusterTls;
 }
 
-/** A ZooKeeper ensemble of 1, 3 or 5 members. */
+/**
+ * A ZooKeeper ensemble of 1, 3 or 5 members, made (and replaced) together. Not one at a time:
+ * members resolve their peers' names once, at start, and Docker's DNS knows a container only once
+ * it exists, so a member started before its peers follows a leader it cannot reach until initLimit
+ * (measured: 20 s of no quorum per member). Brokers ride out the short outage of a replacement.
+ */
 export class ZooKeeperEnsemble extends pulumi.ComponentResource {
   /** Ready when every member answers ruok. */
   readonly members: pulumi.Resource[];

@@ -67,7 +67,8 @@ export async function createCa(commonName: string, validityDays: number, now = n
     keys,
     signingAlgorithm: ALG,
     extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
+      // Path length 1: room for the next CA's cross-signed certificate during a rotation.
+      new x509.BasicConstraintsExtension(true, 1, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
@@ -103,4 +104,39 @@ export async function issueCert(ca: Pick<KeyPairPem, "certPem" | "keyPem">, req:
     extensions: ext,
   });
   return { certPem: cert.toString("pem") + "\n", keyPem: await exportKey(keys.privateKey), notAfter: notAfter.toISOString() };
+}
+
+/**
+ * The new CA's certificate signed by the old CA: the same subject and key as `next`, so a leaf
+ * issued by `next` that presents it as its chain verifies against either CA. During a rotation
+ * this lets peers and clients that still trust only the old CA keep connecting to nodes that
+ * already serve new certificates. Valid no longer than the old CA.
+ */
+export async function crossSign(next: Pick<KeyPairPem, "certPem">, prev: Pick<KeyPairPem, "certPem" | "keyPem">): Promise<string> {
+  const x509 = lib();
+  const nextCert = new x509.X509Certificate(next.certPem);
+  const prevCert = new x509.X509Certificate(prev.certPem);
+  // CAs made before path length 1 may not sign another CA: no bridge, peers rely on the trust bundle.
+  if (prevCert.getExtension(x509.BasicConstraintsExtension)?.pathLength === 0) return "";
+  const prevKey = await webcrypto.subtle.importKey(
+    "pkcs8", Buffer.from(prev.keyPem.replace(/-----[^-]+-----|\s/g, ""), "base64"), ALG, false, ["sign"],
+  );
+  const publicKey = await nextCert.publicKey.export(ALG, ["verify"]);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: nextCert.subject,
+    issuer: prevCert.subject,
+    notBefore: nextCert.notBefore,
+    notAfter: new Date(Math.min(nextCert.notAfter.getTime(), prevCert.notAfter.getTime())),
+    signingKey: prevKey,
+    publicKey,
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(prevCert, false),
+    ],
+  });
+  return cert.toString("pem") + "\n";
 }

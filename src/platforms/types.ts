@@ -35,6 +35,8 @@ export interface NodeSpec {
 export interface PlatformNode {
   /** The resource to depend on for "this node is up and healthy". */
   ready: pulumi.Resource;
+  /** Changes whenever the node is replaced (a restart with new files or config). */
+  revision: pulumi.Output<string>;
 }
 
 export interface Platform {

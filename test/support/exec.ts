@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 
 export const repoRoot = path.resolve(__dirname, "../..");
@@ -36,6 +36,23 @@ export function runOk(cmd: string, args: string[], opts: Parameters<typeof run>[
   return r.stdout;
 }
 
+/**
+ * Like run, without blocking the event loop (so clients in the test keep working meanwhile).
+ * On timeout the command's whole process group is killed and the result has code null.
+ */
+export function runAsync(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? repoRoot, env: { ...process.env, ...opts.env }, detached: true });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), opts.timeoutMs ?? 60_000);
+    child.on("error", (e) => { clearTimeout(timer); reject(e); });
+    child.on("close", (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+  });
+}
+
 /** The project's pulumi (scripts/pulumi.sh) with the given extra environment. */
 export function pulumi(args: string[], opts: Parameters<typeof run>[2] = {}): RunResult {
   return run("bash", [path.join(repoRoot, "scripts/pulumi.sh"), ...args], opts);
@@ -44,4 +61,9 @@ export function pulumi(args: string[], opts: Parameters<typeof run>[2] = {}): Ru
 /** A short unique name for containers, networks, stacks of one test run. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The project's pulumi, without blocking the event loop. */
+export function pulumiAsync(args: string[], opts: Parameters<typeof runAsync>[2] = {}): Promise<RunResult> {
+  return runAsync("bash", [path.join(repoRoot, "scripts/pulumi.sh"), ...args], opts);
 }

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import type { StackOutputs } from "../../src/clients/stack";
-import { pulumi, repoRoot, run, runOk, type RunResult } from "./exec";
+import { pulumi, pulumiAsync, repoRoot, run, runOk, type RunResult } from "./exec";
 
 export class TestStack {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "kp-e2e-"));
@@ -41,6 +41,11 @@ export class TestStack {
 
   pulumi(args: string[], timeoutMs = 600_000): RunResult {
     return pulumi([...args, "--cwd", this.program, "--stack", this.stack, "--non-interactive"], { env: this.env, timeoutMs });
+  }
+
+  /** `pulumi` without blocking the test's event loop: clients running in the test keep going. */
+  pulumiAsync(args: string[], timeoutMs = 600_000): Promise<RunResult> {
+    return pulumiAsync([...args, "--cwd", this.program, "--stack", this.stack, "--non-interactive"], { env: this.env, timeoutMs });
   }
 
   outputs(): StackOutputs {

@@ -77,10 +77,22 @@ describe("the docker program", () => {
     expect(b1.inputs.healthcheck.tests).toEqual(["CMD", "kafka-health", "broker", "9091"]);
     expect(b1.inputs.restart).toBe("unless-stopped");
     expect(b1.inputs.wait).toBe(true);
+    expect(b1.inputs.destroyGraceSeconds).toBe(120); // SIGTERM, controlled shutdown; not the provider's SIGKILL
     expect(b1.inputs.envs).toEqual(["KAFKA_HEAP_OPTS=-Xms384m -Xmx384m"]);
     expect(b1.inputs.memory).toBe(384 + 384);
     expect(b1.inputs.memorySwap).toBe(384 + 384);
     expect(b1.inputs.networksAdvanced).toEqual([{ name: "kp-unit", aliases: ["kp-unit-kafka-1"] }]);
+  });
+
+  it("rolls brokers one at a time: after each broker, a gate waits for it to be back in sync, over the brokers made so far", () => {
+    const gates = ofType("pulumi-nodejs:dynamic:Resource").filter((r) => r.name.endsWith("-in-sync"));
+    expect(gates.map((g) => ({ name: g.name, brokerId: g.inputs.brokerId, after: g.inputs.after, brokers: g.inputs.brokers }))).toEqual([
+      { name: "kafka-0-in-sync", brokerId: 0, after: "kafka-0-id", brokers: ["127.0.0.1:29092"] },
+      { name: "kafka-1-in-sync", brokerId: 1, after: "kafka-1-id", brokers: ["127.0.0.1:29092", "127.0.0.1:29093"] },
+      { name: "kafka-2-in-sync", brokerId: 2, after: "kafka-2-id", brokers: ["127.0.0.1:29092", "127.0.0.1:29093", "127.0.0.1:29094"] },
+    ]);
+    // Plaintext dev stack: no credentials to carry.
+    for (const g of gates) expect(g.inputs.sasl ?? g.inputs.ssl).toBeUndefined();
   });
 
   it("gives each ZooKeeper member its id", () => {

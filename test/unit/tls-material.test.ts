@@ -1,6 +1,8 @@
 // The TLS dynamic provider's decisions: issue once, keep across ups, re-issue only what
 // changed or is due, everything on rotation.
 import { X509Certificate } from "node:crypto";
+import * as tls from "node:tls";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { plan, tlsProvider, type TlsInputs, type TlsOutputs } from "../../src/components/tls-material";
 
@@ -59,5 +61,45 @@ describe("TlsMaterial provider", () => {
     // The next unchanged up keeps both until the old CA is rotated out by the next rotation.
     const again = (await tlsProvider.update!("id", r, inputs({ rotation: 1 }))).outs as TlsOutputs;
     expect(again.trust).toEqual(r.trust);
+  });
+
+  it("bridges old and new CA with a cross-signed certificate, so old-CA peers accept new leaves", async () => {
+    const o = (await tlsProvider.create(inputs())).outs as TlsOutputs;
+    expect(o.chain).toBe("");
+    const r = (await tlsProvider.update!("id", o, inputs({ rotation: 1 }))).outs as TlsOutputs;
+    const [oldCa, newCa, cross] = [o.ca.certPem, r.ca.certPem, r.chain].map((p) => new X509Certificate(p));
+    expect(oldCa.subject).toBe("CN=kp-t-ca");
+    expect(newCa.subject).toBe("CN=kp-t-ca-2"); // never the same subject as the CA it replaces
+    expect(r.caGeneration).toBe(2);
+    expect(cross.subject).toBe(newCa.subject);
+    expect(cross.publicKey.export({ format: "jwk" })).toEqual(newCa.publicKey.export({ format: "jwk" }));
+    expect(cross.checkIssued(oldCa) && cross.verify(oldCa.publicKey)).toBe(true);
+    expect(new Date(cross.validTo).getTime()).toBeLessThanOrEqual(new Date(oldCa.validTo).getTime());
+    // The next rotation bridges from the second CA to the third.
+    const r2 = (await tlsProvider.update!("id", r, inputs({ rotation: 2 }))).outs as TlsOutputs;
+    expect(new X509Certificate(r2.ca.certPem).subject).toBe("CN=kp-t-ca-3");
+    expect(new X509Certificate(r2.chain).checkIssued(newCa)).toBe(true);
+    expect(r2.trust).toEqual([r2.ca.certPem, r.ca.certPem]);
+  });
+
+  it("serves a new leaf with its chain to TLS clients trusting the old CA only, the new CA only, or both", async () => {
+    const o = (await tlsProvider.create(inputs())).outs as TlsOutputs;
+    const r = (await tlsProvider.update!("id", o, inputs({ rotation: 1 }))).outs as TlsOutputs;
+    const stranger = (await tlsProvider.create(inputs({ caCommonName: "other-ca" }))).outs as TlsOutputs;
+    const server = tls.createServer({ key: r.certs["kafka-0"].keyPem, cert: r.certs["kafka-0"].certPem + r.chain }, (s) => s.end("ok"));
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const port = (server.address() as AddressInfo).port;
+    const handshake = (ca: string[]) => new Promise<string>((resolve) => {
+      const c = tls.connect({ host: "127.0.0.1", port, ca, servername: "kp-t-kafka-0" }, () => { resolve("ok"); c.end(); });
+      c.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    });
+    try {
+      expect(await handshake([o.ca.certPem])).toBe("ok");
+      expect(await handshake([r.ca.certPem])).toBe("ok");
+      expect(await handshake(r.trust)).toBe("ok");
+      expect(await handshake([stranger.ca.certPem])).toMatch(/UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED/);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -75,9 +75,12 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       memorySwap: memoryMb(node.heapMb),
       logDriver: "json-file",
       logOpts: { "max-size": "10m", "max-file": "3" },
-      healthcheck: { tests: ["CMD", ...node.healthcheck], interval: "3s", timeout: "5s", startPeriod: "5s", retries: 100 },
+      healthcheck: { tests: ["CMD", ...node.healthcheck], interval: "1s", timeout: "5s", startPeriod: "5s", retries: 300 },
       wait: true,
       waitTimeout: 300,
+      // Replace and destroy stop with SIGTERM first (the provider's default is SIGKILL): a broker
+      // then moves its partition leaders away (controlled shutdown) and closes its logs cleanly.
+      destroyGraceSeconds: 120,
       labels,
     }, {
       parent,
@@ -85,6 +88,6 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       // Fixed names and host ports: the old container must go before its replacement starts.
       deleteBeforeReplace: true,
     });
-    return { ready: container };
+    return { ready: container, revision: container.id };
   }
 }
