@@ -17,7 +17,7 @@ const platform = createPlatform(spec);
 const hostAddresses = Array.from({ length: spec.kafka.brokers }, (_, i) => platform.hostAddress(spec.docker.firstBrokerPort + i));
 const secure = spec.security.enabled;
 const scramClients = secure && spec.security.clientAuth === "scram";
-const tls = secure ? new ClusterTls("tls", { spec, hostAddresses }) : undefined;
+const tls = secure ? new ClusterTls("tls", { spec, hostAddresses, dnsNames: (h) => platform.dnsNames(h) }) : undefined;
 const scram = scramClients ? new ScramUsers("scram", { users: spec.users, configured: loadUserPasswords() }) : undefined;
 const zookeeper = new ZooKeeperEnsemble("zookeeper", { spec, platform, tls });
 const cluster = new KafkaCluster("kafka", { spec, platform, zookeeper: zookeeper.members, tls, adminPassword: scram?.adminPassword });
@@ -26,7 +26,7 @@ const provider = adminProvider("kafka-admin", {
 });
 const declared = new Topics("topics", { topics: spec.topics, provider, brokers: cluster.brokers });
 const credentials = scram?.credentials(provider, cluster.brokers) ?? [];
-const principals = new Principals("principals", { users: spec.users, provider, dependsOn: [declared, ...credentials] });
+const access = new Principals("principals", { users: spec.users, provider, dependsOn: [declared, ...credentials] });
 
 // The contract other tools (smoke test, console tools, benchmarks) read.
 export const target = spec.target;
@@ -36,7 +36,9 @@ export const brokers = cluster.hostAddresses;
 export const zookeeperConnect = zookeeper.connect;
 export const topics = declared.names;
 export const declaredTopics = spec.topics.map(({ name, partitions, replicationFactor, config }) => ({ name, partitions, replicationFactor, config }));
-export const security = secure ? { clientAuth: spec.security.clientAuth, acls: principals.aclCount } : { clientAuth: "none" };
+export const security = secure ? { clientAuth: spec.security.clientAuth, acls: access.aclCount } : { clientAuth: "none" };
+/** Who may do what, as declared: the smoke test checks each user's allowed and denied operations. */
+export const principals = secure ? spec.users.map((u) => ({ name: u.name, roles: u.roles })) : undefined;
 export const caCertificate = tls?.caCertificate;
 export const certificatesExpireAt = tls?.expiry;
 

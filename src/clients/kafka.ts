@@ -17,7 +17,11 @@ export interface ClientOptions {
   clientId?: string;
   /** Per-connection bound; kafkajs' default of 1 s is too tight for a busy 2-core machine. */
   connectionTimeoutMs?: number;
+  /** Retries per request; 0 for probes that expect a refusal and should not wait for it. */
+  retries?: number;
   verbose?: boolean;
+  /** Receives kafkajs' debug log: some broker answers (a refused group) surface only there. */
+  logCreator?: KafkaConfig["logCreator"];
 }
 
 export function kafkaClient(opts: ClientOptions): Kafka {
@@ -26,8 +30,9 @@ export function kafkaClient(opts: ClientOptions): Kafka {
     clientId: opts.clientId ?? "kafka-platform",
     connectionTimeout: opts.connectionTimeoutMs ?? 5_000,
     requestTimeout: 30_000,
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
-    logLevel: opts.verbose ? logLevel.INFO : logLevel.NOTHING,
+    retry: { retries: opts.retries ?? 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+    logLevel: opts.logCreator ? logLevel.DEBUG : opts.verbose ? logLevel.INFO : logLevel.NOTHING,
+    ...(opts.logCreator ? { logCreator: opts.logCreator } : {}),
     ...(opts.tls ? { ssl: { ca: [opts.tls.ca], cert: opts.tls.certificate, key: opts.tls.privateKey } } : {}),
     ...(opts.tls?.scram ? { sasl: { mechanism: "scram-sha-512" as const, ...opts.tls.scram } } : {}),
   };

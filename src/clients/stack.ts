@@ -1,6 +1,7 @@
 // Reads a deployed stack's outputs: the contract between the program and every tool.
 import { spawnSync } from "node:child_process";
 import type { TlsIdentity } from "./kafka";
+import type { Role } from "../model/acls";
 import * as path from "node:path";
 
 export interface DeclaredTopic {
@@ -22,17 +23,22 @@ export interface StackOutputs {
   caCertificate?: string;
   /** Client identities (secret): "admin" and, with mTLS clients, one per user. */
   clients?: Record<string, { certificate: string; privateKey: string }>;
+  /** Declared users and their roles (secure stacks). */
+  principals?: { name: string; roles: Role[] }[];
   /** SCRAM users (secret), the admin included. */
   users?: Record<string, { username: string; password: string; mechanism: string }>;
 }
 
 /** The admin's TLS identity of a secure stack, or undefined for a plaintext one. */
-export function adminTls(out: StackOutputs): TlsIdentity | undefined {
+export const adminTls = (out: StackOutputs): TlsIdentity | undefined => userTls(out, "admin");
+
+/** A user's TLS identity: SCRAM credentials or, with mTLS clients, its certificate. */
+export function userTls(out: StackOutputs, name: string): TlsIdentity | undefined {
   if (!out.caCertificate) return undefined;
-  const scram = out.users?.admin;
+  const scram = out.users?.[name];
   if (scram) return { ca: out.caCertificate, scram: { username: scram.username, password: scram.password } };
-  const admin = out.clients?.admin;
-  return admin ? { ca: out.caCertificate, ...admin } : undefined;
+  const id = out.clients?.[name];
+  return id ? { ca: out.caCertificate, ...id } : undefined;
 }
 
 export class StackOutputsError extends Error {

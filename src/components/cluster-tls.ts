@@ -9,6 +9,8 @@ export interface ClusterTlsArgs {
   spec: EstateSpec;
   /** Host addresses the brokers are published on, for the certificates' SANs. */
   hostAddresses: string[];
+  /** A node's DNS names on its platform, for the certificates' SANs. */
+  dnsNames: (hostname: string) => string[];
 }
 
 /**
@@ -33,11 +35,11 @@ export class ClusterTls extends pulumi.ComponentResource {
     const leaves: LeafSpec[] = [
       ...Array.from({ length: spec.kafka.brokers }, (_, i) => {
         const host = nodeName(spec, "kafka", i);
-        return leaf(host, host, [host, "localhost"], ips, ["server", "client"]);
+        return leaf(host, host, [...args.dnsNames(host), "localhost"], ips, ["server", "client"]);
       }),
       ...Array.from({ length: spec.zookeeper.replicas }, (_, i) => {
         const host = nodeName(spec, "zookeeper", i);
-        return leaf(host, host, [host, "localhost"], ["127.0.0.1"], ["server", "client"]);
+        return leaf(host, host, [...args.dnsNames(host), "localhost"], ["127.0.0.1"], ["server", "client"]);
       }),
       leaf(zookeeperClientId(spec.name), zookeeperClientId(spec.name), [], [], ["client"]),
       leaf(ADMIN_USER, ADMIN_USER, [], [], ["client"]),

@@ -44,4 +44,9 @@ export interface Platform {
   node(name: string, spec: NodeSpec, parent: pulumi.Resource, dependsOn?: pulumi.Input<pulumi.Resource>[]): PlatformNode;
   /** host:port a client on the host reaches published container port `hostPort` at. */
   hostAddress(hostPort: number): string;
+  /**
+   * Every DNS name peers may know node `hostname` by, including what a reverse lookup of its
+   * address returns: ZooKeeper's quorum TLS verifies a connecting peer's certificate against it.
+   */
+  dnsNames(hostname: string): string[];
 }

@@ -3,6 +3,7 @@ import { adminTls, type StackOutputs } from "../clients/stack";
 import { stackClient } from "../clients/kafka";
 import { waitFor } from "../util/wait";
 import { checkTopics, roundTrip, SmokeFailure, waitForBrokers, waitForFullIsr, type RoundTrip } from "./checks";
+import { checkSecurity, type SecurityReport } from "./security";
 
 export interface SmokeOptions {
   messages?: number;
@@ -16,6 +17,8 @@ export interface SmokeReport {
   brokers: number;
   topics: number;
   roundTrip?: RoundTrip;
+  /** Secure stacks only. */
+  security?: SecurityReport;
   elapsedMs: number;
 }
 
@@ -54,5 +57,11 @@ export async function smoke(outputs: StackOutputs, opts: SmokeOptions = {}): Pro
   } else {
     log("round trip   skipped: the stack declares no topic");
   }
-  return { brokers: Object.keys(outputs.brokers).length, topics: outputs.declaredTopics.length, roundTrip: rt, elapsedMs: Date.now() - t0 };
+  let security: SecurityReport | undefined;
+  if (outputs.caCertificate) {
+    security = await checkSecurity(outputs, timeoutMs);
+    for (const a of security.allowed) log(`allowed      ${a}`);
+    for (const r of security.refused) log(`refused      ${r}`);
+  }
+  return { brokers: Object.keys(outputs.brokers).length, topics: outputs.declaredTopics.length, roundTrip: rt, security, elapsedMs: Date.now() - t0 };
 }

@@ -5,6 +5,8 @@ import { Kafka, logLevel } from "kafkajs";
 import { createCa, issueCert } from "../../src/model/certs";
 import { pulumi, repoRoot, run, runOk, uniqueName } from "../support/exec";
 import { TestStack } from "../support/stack";
+import type { StackOutputs } from "../../src/clients/stack";
+import { smoke } from "../../src/smoke/smoke";
 
 const PRIVATE_KEY = "PRIVATE KEY-----";
 
@@ -22,6 +24,7 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
   let s: TestStack;
   let ca: string;
   let ids: Record<string, Identity>;
+  let outputs: StackOutputs;
   let profiles: Record<string, { kafkajs: ConstructorParameters<typeof Kafka>[0]; clientProperties: string; kcat: string[] }>;
   const outcomes: string[] = [];
 
@@ -89,6 +92,7 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
     const out = JSON.parse(runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "output", "--json", "--show-secrets",
       "--cwd", s.program, "--stack", stackName], { env: s.env }));
     ca = out.caCertificate;
+    outputs = out;
     ids = clientAuth === "mtls" ? out.clients : out.users;
     profiles = out.connectionProfiles;
     expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
@@ -180,6 +184,29 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
     const caPair = material.ca.plaintext ? JSON.parse(material.ca.plaintext) : material.ca; // a secret, shown
     const stranger = await issueCert(caPair, { commonName: "stranger", dnsNames: [], ipAddresses: [], validityDays: 1, usages: ["client"] });
     expect(await refused("unknown principal (CN=stranger, signed by the cluster CA)", () => produce({ certificate: stranger.certPem, privateKey: stranger.keyPem }, "orders"))).toMatch(/authoriz/i);
+  }, 180_000);
+
+  it("passes the smoke test, whose own security checks try every user's grants and refusals", async () => {
+    const report = await smoke(outputs, { messages: 200 });
+    expect(report.security?.allowed).toEqual(["shop produces to orders: ok", "billing consumes orders in group billing: ok"]);
+    const refused = report.security!.refused.map((r) => r.replace(/kp-smoke-denied-[0-9a-f]+/, "<fresh>"));
+    expect(refused.slice(0, 7)).toEqual([
+      "shop produces to <fresh>: refused (TOPIC_AUTHORIZATION_FAILED)",
+      "shop creates topic <fresh>: refused (TOPIC_AUTHORIZATION_FAILED)",
+      "shop reads offsets of group <fresh>: refused (GROUP_AUTHORIZATION_FAILED)",
+      "billing produces to <fresh>: refused (TOPIC_AUTHORIZATION_FAILED)",
+      "billing creates topic <fresh>: refused (TOPIC_AUTHORIZATION_FAILED)",
+      "billing reads offsets of group <fresh>: refused (GROUP_AUTHORIZATION_FAILED)",
+      "billing produces to orders: refused (TOPIC_AUTHORIZATION_FAILED)",
+    ]);
+    expect(refused.slice(7).map((r) => r.replace(/ \(.*/, ""))).toEqual([
+      "plaintext client on the TLS listener: refused",
+      "client trusting another CA: refused",
+      ...(clientAuth === "scram"
+        ? ["admin with a wrong password: refused", "unknown user: refused"]
+        : ["client without a certificate: refused", "unknown principal, CN=admin from another CA: refused"]),
+    ]);
+    outcomes.push(`smoke test: ${report.security!.allowed.length} allowed ok, ${report.security!.refused.length} refused as expected`);
   }, 180_000);
 
   it("runs ZooKeeper TLS-only, with the brokers' znodes ACL'd to their shared identity", () => {

@@ -42,6 +42,11 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
     return `${this.spec.docker.bindAddress}:${hostPort}`;
   }
 
+  /** Docker's embedded DNS answers reverse lookups with "<container>.<network>". */
+  dnsNames(hostname: string): string[] {
+    return [hostname, `${hostname}.${networkName(this.spec)}`];
+  }
+
   node(name: string, node: NodeSpec, parent: pulumi.Resource, dependsOn: pulumi.Input<pulumi.Resource>[] = []): PlatformNode {
     const labels = [
       { label: "kafka-platform.stack", value: this.spec.stack },
