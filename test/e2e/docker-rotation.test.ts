@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import * as tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Kafka, logLevel, type Producer } from "kafkajs";
-import { repoRoot, runOk, uniqueName } from "../support/exec";
+import { uniqueName } from "../support/exec";
 import { TestStack } from "../support/stack";
 
 const stackName = uniqueName("rot").replace(/-/g, "");
@@ -92,8 +92,7 @@ describe("certificate rotation on a secure 3-broker cluster on Docker", () => {
   it("comes up secure, with the first CA", () => {
     const up = s.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.code, up.stdout + up.stderr).toBe(0);
-    const out = JSON.parse(runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "output", "--json", "--show-secrets",
-      "--cwd", s.program, "--stack", stackName], { env: s.env }));
+    const out = s.secretOutputs();
     oldCa = out.caCertificate;
     shopPassword = out.users.shop.password;
     adminPassword = out.users.admin.password;
@@ -164,8 +163,7 @@ describe("certificate rotation on a secure 3-broker cluster on Docker", () => {
   }, 600_000);
 
   it("serves certificates of the new CA, which clients of either CA accept, and a second up changes nothing", async () => {
-    const out = JSON.parse(runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "output", "--json", "--show-secrets",
-      "--cwd", s.program, "--stack", stackName], { env: s.env }));
+    const out = s.secretOutputs();
     const newCa: string = out.caCertificate;
     expect(newCa).not.toBe(oldCa);
     // The pasted profile trusts both CAs during the transition.

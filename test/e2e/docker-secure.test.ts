@@ -89,8 +89,7 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
   it("comes up with TLS material, ACLs and a quota in one `pulumi up`, and again with no changes", () => {
     const up = s.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.code, up.stdout + up.stderr).toBe(0);
-    const out = JSON.parse(runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "output", "--json", "--show-secrets",
-      "--cwd", s.program, "--stack", stackName], { env: s.env }));
+    const out = s.secretOutputs();
     ca = out.caCertificate;
     outputs = out;
     ids = clientAuth === "mtls" ? out.clients : out.users;

@@ -49,7 +49,17 @@ export class TestStack {
   }
 
   outputs(): StackOutputs {
-    return JSON.parse(runOk("bash", [path.join(repoRoot, "scripts/pulumi.sh"), "stack", "output", "--json", "--cwd", this.program, "--stack", this.stack], { env: this.env }));
+    return JSON.parse(this.output(["--json"]));
+  }
+
+  /** Every output with secrets in plaintext (passwords, keys, profiles), untyped as tests probe it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  secretOutputs(): any {
+    return JSON.parse(this.output(["--json", "--show-secrets"]));
+  }
+
+  private output(flags: string[]): string {
+    return runOk("bash", [path.join(repoRoot, "scripts/pulumi.sh"), "stack", "output", ...flags, "--cwd", this.program, "--stack", this.stack], { env: this.env });
   }
 
   /** Docker objects labelled with this stack: what must be gone after destroy. */

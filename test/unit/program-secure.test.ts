@@ -1,41 +1,28 @@
 // The secure program's graph under Pulumi mocks: certificate names and the roll's gates.
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/exec";
+import { runProgramUnderMocks, type Created } from "../support/mock-program";
 
-interface Created { type: string; name: string; inputs: Record<string, any> }
-const created: Created[] = [];
+let created: Created[] = [];
 const FAKE_PEM = "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n";
 
 beforeAll(async () => {
-  pulumi.runtime.setAllConfig({
-    "kafka-platform:target": "docker",
-    "kafka-platform:environment": "staging",
-    "kafka-platform:kafka": JSON.stringify({ brokers: 3, heapMb: 384 }),
-    "kafka-platform:zookeeper": JSON.stringify({ replicas: 3 }),
-    "kafka-platform:docker": JSON.stringify({ firstBrokerPort: 29092 }),
-    "kafka-platform:topology": path.join(repoRoot, "test/fixtures/unit/topology.yaml"),
+  created = await runProgramUnderMocks({
+    target: "docker",
+    environment: "staging",
+    kafka: { brokers: 3, heapMb: 384 },
+    zookeeper: { replicas: 3 },
+    docker: { firstBrokerPort: 29092 },
+    topology: path.join(repoRoot, "test/fixtures/unit/topology.yaml"),
+  }, (_type, inputs) => {
+    if (Array.isArray(inputs.leaves)) {
+      // The TLS dynamic resource: stand-in PEMs for every leaf, as the real provider returns.
+      const pair = { certPem: FAKE_PEM, keyPem: "key", notAfter: "2030-01-01T00:00:00.000Z" };
+      return { ca: pair, certs: Object.fromEntries(inputs.leaves.map((l: { id: string }) => [l.id, pair])), trust: [FAKE_PEM], chain: "", caGeneration: 1 };
+    }
+    return typeof inputs.length === "number" ? { value: "p".repeat(inputs.length) } : {}; // generated passwords
   });
-  pulumi.runtime.setMocks({
-    newResource(args) {
-      created.push({ type: args.type, name: args.name, inputs: args.inputs });
-      const state: Record<string, unknown> = { ...args.inputs };
-      if (Array.isArray(args.inputs.leaves)) {
-        // The TLS dynamic resource: stand-in PEMs for every leaf, as the real provider returns.
-        const pair = { certPem: FAKE_PEM, keyPem: "key", notAfter: "2030-01-01T00:00:00.000Z" };
-        Object.assign(state, { ca: pair, certs: Object.fromEntries(args.inputs.leaves.map((l: { id: string }) => [l.id, pair])), trust: [FAKE_PEM], chain: "", caGeneration: 1 });
-      }
-      if (typeof args.inputs.length === "number") state.value = "p".repeat(args.inputs.length); // generated passwords
-      return { id: `${args.name}-id`, state };
-    },
-    call(args) {
-      throw new Error(`Mock not implemented: ${args.token}`);
-    },
-  }, "kafka-platform", "unit", false);
-  const program = await import("../../src/index");
-  await Promise.all(Object.values(program).map((v) => (pulumi.Output.isInstance(v) ? new Promise((r) => (v as pulumi.Output<unknown>).apply(r)) : v)));
-  await new Promise((r) => setTimeout(r, 100));
 });
 
 describe("the secure docker program", () => {

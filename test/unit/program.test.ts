@@ -1,43 +1,22 @@
 // The program's resource graph under Pulumi mocks: what is created, with which names,
 // ports, volumes, files and options. Real deployments are proven in test/e2e.
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/exec";
+import { runProgramUnderMocks, type Created } from "../support/mock-program";
 
-interface Created { type: string; name: string; inputs: Record<string, any>; provider?: string }
-const created: Created[] = [];
+let created: Created[] = [];
 
 beforeAll(async () => {
-  pulumi.runtime.setAllConfig({
-    "kafka-platform:target": "docker",
-    "kafka-platform:environment": "dev",
-    "kafka-platform:kafka": JSON.stringify({ brokers: 3, heapMb: 384 }),
-    "kafka-platform:zookeeper": JSON.stringify({ replicas: 3 }),
-    "kafka-platform:docker": JSON.stringify({ firstBrokerPort: 29092 }),
+  created = await runProgramUnderMocks({
+    target: "docker",
+    environment: "dev",
+    kafka: { brokers: 3, heapMb: 384 },
+    zookeeper: { replicas: 3 },
+    docker: { firstBrokerPort: 29092 },
     // Absolute: under mocks the project root is a placeholder.
-    "kafka-platform:topology": path.join(repoRoot, "test/fixtures/unit/topology.yaml"),
-  });
-  pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        created.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
-        const state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === "docker:index/remoteImage:RemoteImage") state.imageId = `sha256:${args.inputs.name}`;
-        return { id: `${args.name}-id`, state };
-      },
-      call(args) {
-        throw new Error(`Mock not implemented: ${args.token}`);
-      },
-    },
-    "kafka-platform",
-    "unit",
-    false,
-  );
-  const program = await import("../../src/index");
-  // Wait for every export, so that every resource has been registered.
-  await Promise.all(Object.values(program).map((v) => (pulumi.Output.isInstance(v) ? new Promise((r) => (v as pulumi.Output<unknown>).apply(r)) : v)));
-  await new Promise((r) => setTimeout(r, 100));
+    topology: path.join(repoRoot, "test/fixtures/unit/topology.yaml"),
+  }, (type, inputs) => (type === "docker:index/remoteImage:RemoteImage" ? { imageId: `sha256:${inputs.name}` } : {}));
 });
 
 const ofType = (t: string) => created.filter((c) => c.type === t);
