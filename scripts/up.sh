@@ -8,6 +8,12 @@ stack="dev"
 p() { bash "$KP_ROOT/scripts/pulumi.sh" "$@"; }
 
 p stack select "$stack" >/dev/null 2>&1 || p stack init "$stack" --non-interactive >/dev/null
+# Leftovers of an interrupted up (a stale lock, pending creates) would make this one fail.
+state="${PULUMI_BACKEND_URL:-file://$KP_ROOT/.pulumi-state}"; state="${state#file://}"; state="${state%%\?*}"
+if compgen -G "$state/.pulumi/locks/*/*/$stack/*.json" >/dev/null \
+  || p stack export --stack "$stack" 2>/dev/null | grep -q '"pending_operations"'; then
+  node -r ts-node/register/transpile-only "$KP_ROOT/src/recovery/main.ts" --stack "$stack"
+fi
 p up --yes --non-interactive --stack "$stack"
 node -r ts-node/register/transpile-only "$KP_ROOT/src/smoke/main.ts" --stack "$stack"
 

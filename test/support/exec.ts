@@ -40,14 +40,19 @@ export function runOk(cmd: string, args: string[], opts: Parameters<typeof run>[
  * Like run, without blocking the event loop (so clients in the test keep working meanwhile).
  * On timeout the command's whole process group is killed and the result has code null.
  */
-export function runAsync(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runAsync(
+  cmd: string, args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; /** SIGKILLs the process group, like a killed CI job. */ signal?: AbortSignal } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd ?? repoRoot, env: { ...process.env, ...opts.env }, detached: true });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), opts.timeoutMs ?? 60_000);
+    const kill = () => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* already gone */ } };
+    const timer = setTimeout(kill, opts.timeoutMs ?? 60_000);
+    opts.signal?.addEventListener("abort", kill);
     child.on("error", (e) => { clearTimeout(timer); reject(e); });
     child.on("close", (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
   });

@@ -44,8 +44,8 @@ export class TestStack {
   }
 
   /** `pulumi` without blocking the test's event loop: clients running in the test keep going. */
-  pulumiAsync(args: string[], timeoutMs = 600_000): Promise<RunResult> {
-    return pulumiAsync([...args, "--cwd", this.program, "--stack", this.stack, "--non-interactive"], { env: this.env, timeoutMs });
+  pulumiAsync(args: string[], timeoutMs = 600_000, signal?: AbortSignal): Promise<RunResult> {
+    return pulumiAsync([...args, "--cwd", this.program, "--stack", this.stack, "--non-interactive"], { env: this.env, timeoutMs, signal });
   }
 
   outputs(): StackOutputs {

@@ -1,0 +1,110 @@
+// Recovery from an interrupted `pulumi up` (a killed CI job, a second Ctrl-C). It leaves two
+// things behind. With a file backend, the stack's lock: the next `up` says "the stack is
+// currently locked"; a lock whose process is gone on this host is stale and removed. And the
+// creates it had started, kept as "pending" while what they made is forgotten: the next `up`
+// tries again and Docker refuses ("the container name is already in use"). Containers and
+// networks hold no data (volumes do, and creating a volume again is harmless), so the leftovers
+// of pending creates are removed — only when labelled with this stack — and the entries cleared.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const repoRoot = path.resolve(__dirname, "../..");
+
+interface PendingOperation {
+  type: string;
+  resource: { urn: string; type: string; inputs?: { name?: string } };
+}
+
+export interface RecoveryOptions {
+  stack: string;
+  /** The stack's label value on Docker objects (kafka-platform.stack). */
+  label: string;
+  env?: NodeJS.ProcessEnv;
+  /** Extra pulumi arguments (e.g. --cwd of a copy of the program). */
+  pulumiArgs?: string[];
+}
+
+function sh(cmd: string, args: string[], env?: NodeJS.ProcessEnv) {
+  return spawnSync(cmd, args, { encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+}
+
+function pulumi(opts: RecoveryOptions, args: string[]) {
+  return sh("bash", [path.join(repoRoot, "scripts/pulumi.sh"), ...args, "--stack", opts.stack, ...(opts.pulumiArgs ?? [])], opts.env);
+}
+
+/** The stack label of a Docker container or network; undefined when there is no such object. */
+function ownerOf(kind: "container" | "network", name: string): string | undefined {
+  const labels = kind === "container" ? "{{json .Config.Labels}}" : "{{json .Labels}}";
+  const r = sh("docker", [kind, "inspect", "-f", labels, name]);
+  if (r.status !== 0) return undefined;
+  return (JSON.parse(r.stdout || "null") ?? {})["kafka-platform.stack"] ?? "";
+}
+
+/** Lock files of the stack in a file backend whose process no longer runs on this host. */
+export function staleLocks(opts: RecoveryOptions): string[] {
+  const url = opts.env?.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? `file://${repoRoot}/.pulumi-state`;
+  if (!url.startsWith("file://")) return []; // a service backend manages its own locks (`pulumi cancel`)
+  const root = path.join(url.slice("file://".length).replace(/\?.*$/, ""), ".pulumi", "locks");
+  const alive = (pid: number) => {
+    try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === "EPERM"; }
+  };
+  const stale: string[] = [];
+  for (const org of fs.existsSync(root) ? fs.readdirSync(root) : []) {
+    for (const project of fs.readdirSync(path.join(root, org))) {
+      const dir = path.join(root, org, project, opts.stack);
+      for (const f of (fs.existsSync(dir) ? fs.readdirSync(dir) : []).filter((n) => n.endsWith(".json"))) {
+        const lock = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as { pid: number; hostname: string };
+        if (lock.hostname === os.hostname() && !alive(lock.pid)) stale.push(path.join(dir, f));
+      }
+    }
+  }
+  return stale;
+}
+
+/** What was left behind; empty when the last `up` finished. */
+export function pendingCreates(opts: RecoveryOptions): PendingOperation[] {
+  const r = pulumi(opts, ["stack", "export"]);
+  if (r.status !== 0) return []; // a stack never deployed has nothing pending
+  const ops = (JSON.parse(r.stdout).deployment?.pending_operations ?? []) as PendingOperation[];
+  return ops.filter((o) => o.type === "creating");
+}
+
+/** Removes a stale lock and the leftovers of pending creates, clearing them from state. Returns what it did. */
+export function recoverInterruptedUp(opts: RecoveryOptions): string[] {
+  const locks = staleLocks(opts);
+  for (const l of locks) for (const f of [l, `${l}.attrs`]) fs.rmSync(f, { force: true }); // .attrs: the blob store's metadata
+  const pending = pendingCreates(opts);
+  const actions = locks.map((l) => `stale lock ${path.basename(l)}: removed (its pulumi process is gone)`);
+  return pending.length === 0 ? actions : [...actions, ...removeLeftovers(opts, pending)];
+}
+
+function removeLeftovers(opts: RecoveryOptions, pending: PendingOperation[]): string[] {
+  const done: string[] = [];
+  // Containers first: a network cannot go while containers are attached to it.
+  const order = (o: PendingOperation) => (o.resource.type === "docker:index/network:Network" ? 1 : 0);
+  for (const op of [...pending].sort((a, b) => order(a) - order(b))) {
+    const name = op.resource.inputs?.name;
+    const kind = op.resource.type === "docker:index/container:Container" ? "container"
+      : op.resource.type === "docker:index/network:Network" ? "network" : undefined;
+    if (!kind || !name) {
+      done.push(`left ${op.resource.type} ${name ?? op.resource.urn} (nothing to remove)`);
+      continue;
+    }
+    const owner = ownerOf(kind, name);
+    if (owner === undefined) {
+      done.push(`${kind} ${name}: not there`);
+    } else if (owner !== opts.label) {
+      throw new Error(`${kind} ${name} is in the way but is not labelled kafka-platform.stack=${opts.label} (it says '${owner}'): remove it yourself`);
+    } else {
+      const rm = sh("docker", kind === "container" ? ["rm", "-f", name] : ["network", "rm", name]);
+      if (rm.status !== 0) throw new Error(`could not remove ${kind} ${name}: ${rm.stderr.trim()}`);
+      done.push(`${kind} ${name}: removed`);
+    }
+  }
+  const clear = pulumi(opts, ["refresh", "--clear-pending-creates", "--yes", "--skip-preview", "--non-interactive"]);
+  if (clear.status !== 0) throw new Error(`pulumi refresh --clear-pending-creates failed:\n${clear.stdout}\n${clear.stderr}`);
+  done.push(`${pending.length} pending create(s) cleared from state`);
+  return done;
+}

@@ -1,0 +1,72 @@
+// An interrupted `pulumi up` (a killed CI job, a second Ctrl-C) on real Docker: Pulumi forgets
+// the containers it was creating, and the next `up` collides with them. The recovery that
+// `npm run up` runs first removes such leftovers (only this stack's) and the next `up` works.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run, uniqueName } from "../support/exec";
+import { TestStack } from "../support/stack";
+import { pendingCreates, recoverInterruptedUp, staleLocks } from "../../src/recovery/interrupted-up";
+
+/**
+ * Plugins (language host, providers) of a killed pulumi CLI: orphans (parent pid 1). They would
+ * stop by themselves within 5 minutes (the engine healthcheck); the test does not leave them.
+ */
+function reapOrphanPlugins(): number {
+  const orphans = run("ps", ["-eo", "pid=,ppid=,args="]).stdout.split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([, ppid, cmd]) => ppid === "1" && /pulumi-(language|resource)-/.test(cmd ?? ""))
+    .map(([pid]) => Number(pid));
+  for (const pid of orphans) process.kill(pid, "SIGKILL");
+  return orphans.length;
+}
+
+const stackName = uniqueName("intr").replace(/-/g, "");
+const firstBrokerPort = 21000 + (process.pid % 300) * 3;
+
+describe("an up killed half-way on Docker", () => {
+  let s: TestStack;
+  const opts = () => ({ stack: stackName, label: stackName, env: s.env, pulumiArgs: ["--cwd", s.program] });
+  const brokerContainer = () => run("docker", ["ps", "-aq", "--filter", `label=kafka-platform.stack=${stackName}`, "--filter", "label=kafka-platform.role=kafka"]).stdout.trim();
+
+  beforeAll(() => {
+    s = new TestStack(stackName, {
+      target: "docker",
+      environment: "dev",
+      kafka: { brokers: 1, heapMb: 384 },
+      zookeeper: { replicas: 1, heapMb: 128 },
+      docker: { bindAddress: "127.0.0.1", firstBrokerPort },
+    }, { topics: [{ name: "events", partitions: 1, replicationFactor: 1 }] });
+  });
+
+  afterAll(() => s?.cleanup(), 300_000);
+
+  it("leaves a stale lock and a container Pulumi does not know", async () => {
+    const abort = new AbortController();
+    const up = s.pulumiAsync(["up", "--yes", "--skip-preview"], 300_000, abort.signal);
+    // Kill it while the broker container exists and its create still waits for the healthcheck.
+    const deadline = Date.now() + 120_000;
+    while (!brokerContainer() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(brokerContainer()).not.toBe("");
+    abort.abort();
+    expect((await up).code).not.toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(reapOrphanPlugins()).toBeGreaterThan(0); // the killed CLI's language host and docker provider
+    expect(pendingCreates(opts()).map((o) => o.resource.type)).toContain("docker:index/container:Container");
+    // The killed CLI also left its lock: the next up would not even start.
+    expect(staleLocks(opts())).toHaveLength(1);
+    const locked = s.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(locked.code).not.toBe(0);
+    expect(locked.stdout + locked.stderr).toMatch(/currently locked/);
+  }, 300_000);
+
+  it("recovers: removes the stale lock and only this stack's leftovers, clears the pending creates, and the next up works", () => {
+    const done = recoverInterruptedUp(opts());
+    expect(done[0]).toMatch(/^stale lock .*\.json: removed/);
+    expect(done).toContain(`container kp-${stackName}-kafka-0: removed`);
+    expect(done.at(-1)).toMatch(/pending create\(s\) cleared from state/);
+    expect(pendingCreates(opts())).toEqual([]);
+    const up = s.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    expect(s.pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes"]).code).toBe(0);
+    expect(recoverInterruptedUp(opts())).toEqual([]); // nothing pending: a no-op
+  }, 300_000);
+});
