@@ -20,6 +20,14 @@ sha() { cat "$@" | sha256sum | cut -c1-16; }
 # Hash of a folder's tracked files (names and working-tree contents): stable across clones,
 # blind to what builds generate there.
 sha_tree() { (cd "$KP_ROOT" && git ls-files -z -- "$1" | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16; }
+# Build cache entries are keyed by their inputs, so every toolchain change adds one (~110 MB
+# for the CLI). Keep the 3 most recently used of a kind (entries are touched when used): enough
+# for clones of nearby commits to share, without growing forever.
+prune_cache() {
+  local dir="$1" prefix="$2"
+  ls -1dt "$dir/$prefix"* 2>/dev/null | grep -v '\.tmp$' | tail -n +4 | while read -r old; do
+    kp_log "cache: removing $old (not among the 3 most recently used)"; rm -rf "$old"; done
+}
 # apt-get install, updating the package lists once per run when a package is unknown.
 apt_install() {
   [ "$(id -u)" = 0 ] || kp_die "need root to apt-get install $*; install them and re-run"
@@ -52,6 +60,7 @@ step_pulumi() {
       go build -trimpath -ldflags "$ld" -o "$dir.tmp/pulumi-language-nodejs" ./cmd/pulumi-language-nodejs)
     rm -rf "$dir" && mv "$dir.tmp" "$dir"
   fi
+  touch "$dir" && prune_cache "$KP_CACHE/pulumi" "v"
   # The CLI finds its language host and the dynamic-provider shim next to itself or on PATH.
   ln -sfn "$dir/pulumi" "$KP_TOOLS/bin/pulumi"
   ln -sfn "$dir/pulumi-language-nodejs" "$KP_TOOLS/bin/pulumi-language-nodejs"
@@ -77,6 +86,7 @@ step_plugins() {
       OUT="$(dirname "$bin").tmp/pulumi-resource-$name" VERSION="$ver" WORK="$KP_TOOLS/build/$name" bash "$dir/build.sh" >&2
       rm -rf "$(dirname "$bin")" && mv "$(dirname "$bin").tmp" "$(dirname "$bin")"
     fi
+    touch "$(dirname "$bin")" && prune_cache "$KP_CACHE/providers" "$name-"
     pulumi plugin install resource "$name" "$ver" --file "$bin" >&2
     kp_log "plugin $name: v$ver installed"
   done
