@@ -89,7 +89,7 @@ export const gateProvider: pulumi.dynamic.ResourceProvider = {
 
 /** Completes when broker `brokerId` serves again and no partition is under-replicated. */
 export class ReplicationGate extends pulumi.dynamic.Resource {
-  constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: { [K in keyof GateInputs]: pulumi.Input<GateInputs[K]> }, opts?: pulumi.CustomResourceOptions) {
     super(gateProvider, name, args, opts);
   }
 }
