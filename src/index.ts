@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { adminProvider } from "./components/admin-provider";
 import { ClusterTls } from "./components/cluster-tls";
-import { KafkaCluster } from "./components/kafka-cluster";
+import { brokerHostAddresses, KafkaCluster } from "./components/kafka-cluster";
 import { Principals } from "./components/principals";
 import { SCRAM_MECHANISM, ScramUsers } from "./components/scram-users";
 import { Topics } from "./components/topics";
@@ -14,10 +14,9 @@ import { createPlatform } from "./platforms";
 
 const spec = loadEstate();
 const platform = createPlatform(spec);
-const hostAddresses = Array.from({ length: spec.kafka.brokers }, (_, i) => platform.hostAddress(spec.docker.firstBrokerPort + i));
 const secure = spec.security.enabled;
 const scramClients = secure && spec.security.clientAuth === "scram";
-const tls = secure ? new ClusterTls("tls", { spec, hostAddresses, dnsNames: (h) => platform.dnsNames(h) }) : undefined;
+const tls = secure ? new ClusterTls("tls", { spec, hostAddresses: brokerHostAddresses(spec, platform), dnsNames: (h) => platform.dnsNames(h) }) : undefined;
 const scram = scramClients ? new ScramUsers("scram", { users: spec.users, configured: loadUserPasswords() }) : undefined;
 const zookeeper = new ZooKeeperEnsemble("zookeeper", { spec, platform, tls });
 const cluster = new KafkaCluster("kafka", { spec, platform, zookeeper: zookeeper.members, tls, adminPassword: scram?.adminPassword });

@@ -50,12 +50,15 @@ export class StackOutputsError extends Error {
 
 const repoRoot = path.resolve(__dirname, "../..");
 
-export function readStackOutputs(stack: string, env: NodeJS.ProcessEnv = process.env): StackOutputs {
-  const r = spawnSync("bash", [path.join(repoRoot, "scripts/pulumi.sh"), "stack", "output", "--json", "--show-secrets", "--stack", stack], {
-    encoding: "utf8",
-    env,
-    timeout: 60_000,
+/** The project's pulumi (scripts/pulumi.sh), to completion; `env` is added to this process's. */
+export function pulumiSync(args: string[], env?: NodeJS.ProcessEnv, timeoutMs = 120_000) {
+  return spawnSync("bash", [path.join(repoRoot, "scripts/pulumi.sh"), ...args], {
+    encoding: "utf8", env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024,
   });
+}
+
+export function readStackOutputs(stack: string, env?: NodeJS.ProcessEnv): StackOutputs {
+  const r = pulumiSync(["stack", "output", "--json", "--show-secrets", "--stack", stack], env, 60_000);
   if (r.status !== 0) {
     throw new StackOutputsError(`cannot read outputs of stack '${stack}': ${(r.stderr || r.stdout || String(r.error)).trim()}`);
   }

@@ -40,16 +40,18 @@ function adminConnection(tls?: ClusterTls, adminPassword?: pulumi.Output<string>
   if (!tls) return pulumi.output<AdminConnection>({});
   if (adminPassword) {
     return pulumi.secret(pulumi.all([tls.trust, adminPassword]).apply(([trust, password]): AdminConnection => ({
-      ssl: { ca: splitPem(trust) },
+      ssl: { ca: [trust] }, // a PEM bundle: Node takes every CA in it
       sasl: { mechanism: "scram-sha-512" as const, username: ADMIN_USER, password },
     })));
   }
   return pulumi.secret(pulumi.all([tls.trust, tls.client(ADMIN_USER)]).apply(([trust, id]): AdminConnection => ({
-    ssl: { ca: splitPem(trust), cert: id.certificate, key: id.privateKey },
+    ssl: { ca: [trust], cert: id.certificate, key: id.privateKey },
   })));
 }
 
-const splitPem = (bundle: string): string[] => bundle.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n?/g) ?? [];
+/** host:port of each broker as reached from where `pulumi up` runs (the host). */
+export const brokerHostAddresses = (spec: EstateSpec, platform: Platform): string[] =>
+  Array.from({ length: spec.kafka.brokers }, (_, id) => platform.hostAddress(spec.docker.firstBrokerPort + id));
 
 /** How long one broker may take to rejoin and catch up before the roll stops with an error. */
 const ROLL_STEP_TIMEOUT_S = 600;
@@ -76,12 +78,12 @@ export class KafkaCluster extends pulumi.ComponentResource {
     this.hostAddresses = {};
     const internal: string[] = [];
     const connection = adminConnection(args.tls, args.adminPassword);
+    const addresses = brokerHostAddresses(spec, platform);
     this.brokers = [];
     let previous: pulumi.Resource | undefined;
     for (let id = 0; id < spec.kafka.brokers; id++) {
       const hostname = nodeName(spec, "kafka", id);
-      const hostPort = spec.docker.firstBrokerPort + id;
-      const external = platform.hostAddress(hostPort);
+      const external = addresses[id];
       this.hostAddresses[String(id)] = external;
       // With security on, clients on the network use the CLIENT listener; INTERNAL is brokers-only.
       internal.push(`${hostname}:${args.tls ? CLIENT_PORT : PORTS.kafkaInternal}`);
@@ -95,21 +97,20 @@ export class KafkaCluster extends pulumi.ComponentResource {
         files: brokerFiles(spec, id, hostname, external, args.tls, args.adminPassword),
         dataPath: DATA_DIRS.kafka.replace(/\/data$/, ""),
         heapMb: spec.kafka.heapMb,
-        publish: [{ container: PORTS.kafkaExternal, host: hostPort }],
+        publish: [{ container: PORTS.kafkaExternal, host: spec.docker.firstBrokerPort + id }],
         healthcheck: ["kafka-health", "broker", String(PORTS.kafkaInternal)],
       }, this, previous ? [...args.zookeeper, previous] : args.zookeeper);
-      const brokersSoFar = Object.values(this.hostAddresses);
       previous = new ReplicationGate(`${name}-${id}-in-sync`, {
         brokerId: id,
         after: node.revision,
-        brokers: brokersSoFar,
+        brokers: addresses.slice(0, id + 1), // those that exist at this point of the roll
         timeoutSeconds: ROLL_STEP_TIMEOUT_S,
         ssl: connection.apply((c) => c.ssl),
         sasl: connection.apply((c) => c.sasl),
       }, { parent: this, dependsOn: [node.ready] });
       this.brokers.push(node.ready, previous);
     }
-    this.bootstrapServers = Object.values(this.hostAddresses).join(",");
+    this.bootstrapServers = addresses.join(",");
     this.internalBootstrapServers = internal.join(",");
     this.registerOutputs({ bootstrapServers: this.bootstrapServers });
   }

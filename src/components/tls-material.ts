@@ -56,7 +56,8 @@ export function plan(olds: TlsOutputs, news: TlsInputs, now = Date.now()): { rep
 async function issue(inputs: TlsInputs, prior?: TlsOutputs): Promise<TlsOutputs> {
   const p = prior ? plan(prior, inputs) : { replaceCa: true, reissue: inputs.leaves.map((l) => l.id) };
   const keepCa = prior && !p.replaceCa;
-  const caGeneration = keepCa ? prior.caGeneration ?? 1 : (prior?.caGeneration ?? (prior ? 1 : 0)) + 1;
+  const generation = prior ? prior.caGeneration ?? 1 : 0; // state from before the field: its CA was the first
+  const caGeneration = keepCa ? generation : generation + 1;
   const ca = keepCa ? prior.ca : await createCa(caGeneration === 1 ? inputs.caCommonName : `${inputs.caCommonName}-${caGeneration}`, inputs.validityDays);
   const certs: Record<string, KeyPairPem> = {};
   for (const l of inputs.leaves) {

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { pulumiSync } from "../clients/stack";
 
 const repoRoot = path.resolve(__dirname, "../..");
 
@@ -18,26 +19,20 @@ interface PendingOperation {
 }
 
 export interface RecoveryOptions {
+  /** Also the value of the kafka-platform.stack label on the stack's Docker objects. */
   stack: string;
-  /** The stack's label value on Docker objects (kafka-platform.stack). */
-  label: string;
   env?: NodeJS.ProcessEnv;
   /** Extra pulumi arguments (e.g. --cwd of a copy of the program). */
   pulumiArgs?: string[];
 }
 
-function sh(cmd: string, args: string[], env?: NodeJS.ProcessEnv) {
-  return spawnSync(cmd, args, { encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
-}
-
-function pulumi(opts: RecoveryOptions, args: string[]) {
-  return sh("bash", [path.join(repoRoot, "scripts/pulumi.sh"), ...args, "--stack", opts.stack, ...(opts.pulumiArgs ?? [])], opts.env);
-}
+const docker = (args: string[]) => spawnSync("docker", args, { encoding: "utf8", timeout: 60_000 });
+const pulumi = (opts: RecoveryOptions, args: string[]) => pulumiSync([...args, "--stack", opts.stack, ...(opts.pulumiArgs ?? [])], opts.env);
 
 /** The stack label of a Docker container or network; undefined when there is no such object. */
 function ownerOf(kind: "container" | "network", name: string): string | undefined {
   const labels = kind === "container" ? "{{json .Config.Labels}}" : "{{json .Labels}}";
-  const r = sh("docker", [kind, "inspect", "-f", labels, name]);
+  const r = docker([kind, "inspect", "-f", labels, name]);
   if (r.status !== 0) return undefined;
   return (JSON.parse(r.stdout || "null") ?? {})["kafka-platform.stack"] ?? "";
 }
@@ -95,10 +90,10 @@ function removeLeftovers(opts: RecoveryOptions, pending: PendingOperation[]): st
     const owner = ownerOf(kind, name);
     if (owner === undefined) {
       done.push(`${kind} ${name}: not there`);
-    } else if (owner !== opts.label) {
-      throw new Error(`${kind} ${name} is in the way but is not labelled kafka-platform.stack=${opts.label} (it says '${owner}'): remove it yourself`);
+    } else if (owner !== opts.stack) {
+      throw new Error(`${kind} ${name} is in the way but is not labelled kafka-platform.stack=${opts.stack} (it says '${owner}'): remove it yourself`);
     } else {
-      const rm = sh("docker", kind === "container" ? ["rm", "-f", name] : ["network", "rm", name]);
+      const rm = docker(kind === "container" ? ["rm", "-f", name] : ["network", "rm", name]);
       if (rm.status !== 0) throw new Error(`could not remove ${kind} ${name}: ${rm.stderr.trim()}`);
       done.push(`${kind} ${name}: removed`);
     }

@@ -4,6 +4,6 @@ import { recoverInterruptedUp } from "./interrupted-up";
 
 runCli(async () => {
   const stack = option("stack") ?? "dev";
-  const done = recoverInterruptedUp({ stack, label: stack });
+  const done = recoverInterruptedUp({ stack });
   if (done.length) console.log(`recovered from an interrupted up of stack '${stack}':\n  ${done.join("\n  ")}`);
 });

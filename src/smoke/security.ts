@@ -8,7 +8,7 @@ import type { Kafka } from "kafkajs";
 import { kafkaClient, type TlsIdentity } from "../clients/kafka";
 import { userTls, type StackOutputs } from "../clients/stack";
 import { createCa, issueCert } from "../model/certs";
-import { expandRole, parsePattern, patternMatches, type Role } from "../model/acls";
+import { expandRole, parsePattern, patternMatches } from "../model/acls";
 import { SmokeFailure } from "./checks";
 
 export interface SecurityReport {
@@ -113,7 +113,7 @@ export async function checkSecurity(out: StackOutputs, timeoutMs = 60_000): Prom
     const grants = user.roles.flatMap((r) => expandRole(user.name, r));
     const granted = (type: string, op: string, name: string) =>
       grants.some((g) => g.resourceType === type && (g.operation === op || g.operation === "All") && patternMatches({ name: g.resourceName, pattern: g.pattern }, name));
-    for (const role of user.roles as Role[]) {
+    for (const role of user.roles) {
       if (role.role === "producer") {
         const topic = topics.find((t) => patternMatches(parsePattern(role.topic), t));
         if (topic) await must(`${user.name} produces to ${topic}`, () => produceOne(kafka, topic));

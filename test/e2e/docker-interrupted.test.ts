@@ -24,7 +24,7 @@ const firstBrokerPort = 21000 + (process.pid % 300) * 3;
 
 describe("an up killed half-way on Docker", () => {
   let s: TestStack;
-  const opts = () => ({ stack: stackName, label: stackName, env: s.env, pulumiArgs: ["--cwd", s.program] });
+  const opts = () => ({ stack: stackName, env: s.env, pulumiArgs: ["--cwd", s.program] });
   const brokerContainer = () => run("docker", ["ps", "-aq", "--filter", `label=kafka-platform.stack=${stackName}`, "--filter", "label=kafka-platform.role=kafka"]).stdout.trim();
 
   beforeAll(() => {
