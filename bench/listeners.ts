@@ -9,7 +9,7 @@ import { kafkaClient, type TlsIdentity } from "../src/clients/kafka";
 import { brokerProperties } from "../src/model/broker";
 import { createCa, issueCert } from "../src/model/certs";
 import { renderProperties } from "../src/model/properties";
-import { brokerSecurityProperties } from "../src/model/security";
+import { brokerSecurityProperties, SCRAM } from "../src/model/security";
 import { renderZooCfg } from "../src/model/zookeeper";
 import { waitFor } from "../src/util/wait";
 import { run, runOk } from "../test/support/exec";
@@ -35,7 +35,7 @@ export async function benchListeners(runs: number): Promise<void> {
   const password = "bench-admin-password-0001";
   fs.writeFileSync(path.join(dir, "secrets/keystore.pem"), cert.keyPem + cert.certPem);
   fs.writeFileSync(path.join(dir, "secrets/truststore.pem"), ca.certPem);
-  fs.writeFileSync(path.join(dir, "secrets/admin-scram.properties"), `SCRAM-SHA-512=iterations=4096,password=${password}\n`);
+  fs.writeFileSync(path.join(dir, "secrets/admin-scram.properties"), `${SCRAM.mechanism}=iterations=${SCRAM.iterations},password=${password}\n`);
   fs.writeFileSync(path.join(dir, "zoo.cfg"), renderZooCfg(spec));
   const listeners = [
     { name: "INTERNAL", port: 9091, advertised: `${host}:9091`, protocol: "SSL" as const },

@@ -4,12 +4,12 @@ import { adminProvider } from "./components/admin-provider";
 import { ClusterTls } from "./components/cluster-tls";
 import { brokerHostAddresses, KafkaCluster } from "./components/kafka-cluster";
 import { Principals } from "./components/principals";
-import { SCRAM_MECHANISM, ScramUsers } from "./components/scram-users";
+import { ScramUsers } from "./components/scram-users";
 import { Topics } from "./components/topics";
 import { ZooKeeperEnsemble } from "./components/zookeeper-ensemble";
 import { loadEstate, loadUserPasswords } from "./config/load";
 import { mtlsProfile, scramProfile, type Profile } from "./model/profiles";
-import { ADMIN_USER } from "./model/security";
+import { ADMIN_USER, SCRAM } from "./model/security";
 import { createPlatform } from "./platforms";
 
 const spec = loadEstate();
@@ -45,7 +45,7 @@ export const certificatesExpireAt = tls?.expiry;
 export const users = scram
   ? pulumi.secret(pulumi.all(Object.fromEntries(
       [[ADMIN_USER, scram.adminPassword] as const, ...spec.users.map((u) => [u.name, scram.passwords[u.name]] as const)]
-        .map(([name, password]) => [name, password.apply((p) => ({ username: name, password: p, mechanism: SCRAM_MECHANISM }))]),
+        .map(([name, password]) => [name, password.apply((p) => ({ username: name, password: p, mechanism: SCRAM.mechanism }))]),
     )))
   : undefined;
 

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import type { TlsIdentity } from "./kafka";
 import type { Role } from "../model/acls";
 import * as path from "node:path";
+import { REPO_ROOT } from "../repo-root";
 
 export interface DeclaredTopic {
   name: string;
@@ -48,11 +49,10 @@ export class StackOutputsError extends Error {
   }
 }
 
-const repoRoot = path.resolve(__dirname, "../..");
 
 /** The project's pulumi (scripts/pulumi.sh), to completion; `env` is added to this process's. */
 export function pulumiSync(args: string[], env?: NodeJS.ProcessEnv, timeoutMs = 120_000) {
-  return spawnSync("bash", [path.join(repoRoot, "scripts/pulumi.sh"), ...args], {
+  return spawnSync("bash", [path.join(REPO_ROOT, "scripts/pulumi.sh"), ...args], {
     encoding: "utf8", env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024,
   });
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { EstateSpec } from "../config/types";
+import type { EstateSpec } from "../model/spec";
 import type { KeyPairPem } from "../model/certs";
 import { nodeName } from "../model/naming";
 import { ADMIN_USER, zookeeperClientId } from "../model/security";

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { EstateSpec } from "../config/types";
+import type { EstateSpec } from "../model/spec";
 import { renderServerProperties, standardListeners } from "../model/broker";
-import { ADMIN_USER, brokerSecurityProperties, CLIENT_PORT, SECRET_FILES, secureListeners, zookeeperClientId } from "../model/security";
-import { CONFIG_DIR, DATA_DIRS, nodeName, PORTS } from "../model/naming";
+import { CONFIG_DIR, DATA_DIRS, PORTS, SECRET_FILES } from "../model/layout";
+import { nodeName } from "../model/naming";
+import { ADMIN_USER, brokerSecurityProperties, SCRAM, secureListeners, zookeeperClientId } from "../model/security";
 import type { NodeFile, Platform } from "../platforms/types";
 import type { ClusterTls } from "./cluster-tls";
 import { ReplicationGate, type GateConnection } from "./replication-gate";
@@ -29,7 +30,7 @@ function brokerFiles(
     { path: SECRET_FILES.truststore, content: tls.trust },
     { path: SECRET_FILES.zookeeperClient, content: tls.keystore(zookeeperClientId(spec.name)), secret: true },
     ...(adminPassword
-      ? [{ path: SECRET_FILES.adminScram, content: pulumi.interpolate`SCRAM-SHA-512=iterations=4096,password=${adminPassword}\n`, secret: true }]
+      ? [{ path: SECRET_FILES.adminScram, content: pulumi.interpolate`${SCRAM.mechanism}=iterations=${SCRAM.iterations},password=${adminPassword}\n`, secret: true }]
       : []),
   ];
 }
@@ -86,7 +87,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       const external = addresses[id];
       this.hostAddresses[String(id)] = external;
       // With security on, clients on the network use the CLIENT listener; INTERNAL is brokers-only.
-      internal.push(`${hostname}:${args.tls ? CLIENT_PORT : PORTS.kafkaInternal}`);
+      internal.push(`${hostname}:${args.tls ? PORTS.kafkaClient : PORTS.kafkaInternal}`);
       const node = platform.node(`${name}-${id}`, {
         role: "kafka",
         ordinal: id,

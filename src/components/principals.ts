@@ -1,6 +1,6 @@
 import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
-import type { UserSpec } from "../config/types";
+import type { UserSpec } from "../model/spec";
 import { aclKey, expandAcls } from "../model/acls";
 
 export interface PrincipalsArgs {

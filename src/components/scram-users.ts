@@ -1,9 +1,8 @@
 import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
-import type { UserSpec } from "../config/types";
+import { SCRAM } from "../model/security";
+import type { UserSpec } from "../model/spec";
 import { GeneratedSecret } from "./generated-secret";
-
-export const SCRAM_MECHANISM = "SCRAM-SHA-512";
 
 export interface ScramUsersArgs {
   users: UserSpec[];
@@ -34,8 +33,8 @@ export class ScramUsers extends pulumi.ComponentResource {
     return this.args.users.map((u) => new kafka.UserScramCredential(`${this.name}-${u.name}`, {
       username: u.name,
       password: this.passwords[u.name],
-      scramMechanism: SCRAM_MECHANISM,
-      scramIterations: 4096,
+      scramMechanism: SCRAM.mechanism,
+      scramIterations: SCRAM.iterations,
     }, { parent: this, provider, dependsOn }));
   }
 }

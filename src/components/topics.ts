@@ -1,6 +1,6 @@
 import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
-import type { TopicSpec } from "../config/types";
+import type { TopicSpec } from "../model/spec";
 
 export interface TopicsArgs {
   topics: TopicSpec[];

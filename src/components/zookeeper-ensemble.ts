@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { EstateSpec } from "../config/types";
-import { CONFIG_DIR, DATA_DIRS, nodeName, PORTS } from "../model/naming";
+import type { EstateSpec } from "../model/spec";
+import { CONFIG_DIR, DATA_DIRS, PORTS, SECRET_FILES } from "../model/layout";
+import { nodeName } from "../model/naming";
 import { renderZooCfg, zookeeperConnect, zookeeperId } from "../model/zookeeper";
-import { SECRET_FILES } from "../model/security";
 import type { Platform } from "../platforms/types";
 import type { ClusterTls } from "./cluster-tls";
 

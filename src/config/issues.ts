@@ -1,3 +1,6 @@
+/** The stack config namespace: keys are `kafka-platform:<key>`. */
+export const NS = "kafka-platform";
+
 /** Every problem found in a stack's configuration, thrown together once. */
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {

@@ -4,9 +4,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { ConfigError } from "./issues";
-import { NS, parseEstate, type RawEstate } from "./parse";
-import type { EstateSpec } from "./types";
+import { ConfigError, NS } from "./issues";
+import { parseEstate, type RawEstate } from "./parse";
+import type { EstateSpec } from "../model/spec";
 
 /** Stack config of our namespace, keys without the namespace, JSON objects parsed. */
 function namespaceConfig(): Record<string, unknown> {

@@ -1,11 +1,10 @@
 // Turns raw stack config and a topology document into an EstateSpec, or throws one
 // ConfigError listing every problem with its key and value. Pure: no Pulumi, no I/O.
-import { Issues, show } from "./issues";
+import { Issues, NS, show } from "./issues";
 import { parseEnvironment, parsePrincipals, parseSecurity } from "./security";
 import { checkTopicConfig } from "./topic-configs";
-import type { DockerSpec, EstateSpec, KafkaSpec, Target, TopicSpec, ZooKeeperSpec } from "./types";
+import type { DockerSpec, EstateSpec, KafkaSpec, Target, TopicSpec, ZooKeeperSpec } from "../model/spec";
 
-export const NS = "kafka-platform";
 export const DEFAULT_KAFKA_VERSION = "3.9.2";
 
 export interface RawEstate {

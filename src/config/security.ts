@@ -1,12 +1,10 @@
 // Security settings and principals (users, groups, roles, quotas) of an estate. Pure.
 import { parsePattern, patternMatches, type Role } from "../model/acls";
-import { Issues, show } from "./issues";
-import type { Environment, QuotaSpec, SecuritySpec, TopicSpec, UserSpec } from "./types";
+import { RESERVED_USERS } from "../model/security";
+import { Issues, NS, show } from "./issues";
+import type { Environment, QuotaSpec, SecuritySpec, TopicSpec, UserSpec } from "../model/spec";
 
-const NS = "kafka-platform";
 const NAME = /^[a-zA-Z0-9._-]{1,64}$/;
-/** Principals the platform makes itself. */
-export const RESERVED_USERS = ["admin"];
 
 export function parseEnvironment(issues: Issues, v: unknown): Environment | undefined {
   if (v === undefined) return "production";

@@ -1,6 +1,6 @@
 // server.properties of one broker. Pure: the platform says where the listeners are.
-import type { EstateSpec } from "../config/types";
-import { DATA_DIRS, PORTS } from "./naming";
+import type { EstateSpec } from "./spec";
+import { DATA_DIRS, PORTS } from "./layout";
 import { renderProperties } from "./properties";
 import { zookeeperConnect } from "./zookeeper";
 

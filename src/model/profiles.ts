@@ -1,4 +1,5 @@
 // Ready-to-paste client settings for one identity of a secure stack. Pure.
+import { SCRAM } from "./security";
 
 export interface Profile {
   /** `new Kafka(<this>)` */
@@ -44,7 +45,7 @@ export function scramProfile(bootstrapServers: string, ca: string, username: str
     clientProperties: [
       `bootstrap.servers=${bootstrapServers}`,
       "security.protocol=SASL_SSL",
-      "sasl.mechanism=SCRAM-SHA-512",
+      `sasl.mechanism=${SCRAM.mechanism}`,
       `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${username}" password="${password}";`,
       "ssl.truststore.type=PEM",
       `ssl.truststore.certificates=${oneLine(ca)}`,
@@ -53,7 +54,7 @@ export function scramProfile(bootstrapServers: string, ca: string, username: str
     kcat: [
       "-b", bootstrapServers,
       "-X", "security.protocol=sasl_ssl",
-      "-X", "sasl.mechanisms=SCRAM-SHA-512",
+      "-X", `sasl.mechanisms=${SCRAM.mechanism}`,
       "-X", `sasl.username=${username}`,
       "-X", `sasl.password=${password}`,
       "-X", `ssl.ca.pem=${ca.trim()}`,

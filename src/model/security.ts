@@ -2,26 +2,16 @@
 // inter-broker one), SCRAM-SHA-512 or mTLS for clients, the ACL authorizer with nothing
 // allowed by default, and the super users. Pure; the key material is mounted as files by
 // the platform, never rendered here.
-import type { EstateSpec } from "../config/types";
+import type { EstateSpec } from "./spec";
 import type { Listener } from "./broker";
-import { nodeName, PORTS } from "./naming";
+import { PORTS, SECRET_FILES } from "./layout";
+import { nodeName } from "./naming";
 
-/** Where a node's key material is mounted (files, mode 0400, never in env or args). */
-export const SECRETS_DIR = "/etc/kafka/secrets";
-export const SECRET_FILES = {
-  /** PKCS#8 key + certificate, Kafka's PEM keystore format. */
-  keystore: `${SECRETS_DIR}/keystore.pem`,
-  /** Every CA to trust (current and, during a rotation, the previous one). */
-  truststore: `${SECRETS_DIR}/truststore.pem`,
-  /** The brokers' shared ZooKeeper client identity: one DN, so znode ACLs hold for all. */
-  zookeeperClient: `${SECRETS_DIR}/zookeeper-client.pem`,
-  /** SCRAM-SHA-512=iterations=...,password=... (file form: no brackets) for the admin, read once by kafka-run before the broker starts. */
-  adminScram: `${SECRETS_DIR}/admin-scram.properties`,
-} as const;
-
-/** Port of the in-network client listener (MirrorMaker, exporters) when security is on. */
-export const CLIENT_PORT = 9093;
 export const ADMIN_USER = "admin";
+/** Principals the platform makes itself: a topology may not declare them. */
+export const RESERVED_USERS: readonly string[] = [ADMIN_USER];
+/** How SCRAM credentials are made, by the brokers' bootstrap and by the kafka provider alike. */
+export const SCRAM = { mechanism: "SCRAM-SHA-512", iterations: 4096 } as const;
 /** Leaf id and CN of the brokers' shared ZooKeeper client certificate. */
 export const zookeeperClientId = (name: string) => `${name}-zookeeper-client`;
 
@@ -32,7 +22,7 @@ export function secureListeners(spec: Pick<EstateSpec, "security">, host: string
   const clients = spec.security.clientAuth === "mtls" ? "SSL" : "SASL_SSL";
   return [
     { name: "INTERNAL", port: PORTS.kafkaInternal, advertised: `${host}:${PORTS.kafkaInternal}`, protocol: "SSL" },
-    { name: "CLIENT", port: CLIENT_PORT, advertised: `${host}:${CLIENT_PORT}`, protocol: clients },
+    { name: "CLIENT", port: PORTS.kafkaClient, advertised: `${host}:${PORTS.kafkaClient}`, protocol: clients },
     { name: "EXTERNAL", port: PORTS.kafkaExternal, advertised: externalAdvertised, protocol: clients },
   ];
 }
@@ -62,9 +52,9 @@ export function brokerSecurityProperties(spec: Pick<EstateSpec, "name" | "kafka"
   props["zookeeper.ssl.truststore.type"] = "PEM";
   props["zookeeper.set.acl"] = "true";
   if (spec.security.clientAuth === "scram") {
-    props["sasl.enabled.mechanisms"] = "SCRAM-SHA-512";
+    props["sasl.enabled.mechanisms"] = SCRAM.mechanism;
     for (const l of ["client", "external"]) {
-      props[`listener.name.${l}.scram-sha-512.sasl.jaas.config`] = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+      props[`listener.name.${l}.${SCRAM.mechanism.toLowerCase()}.sasl.jaas.config`] = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
     }
   } else {
     props["listener.name.client.ssl.client.auth"] = "required";

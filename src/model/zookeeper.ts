@@ -1,8 +1,8 @@
 // zoo.cfg of an ensemble member. Pure.
-import type { EstateSpec } from "../config/types";
-import { DATA_DIRS, nodeName, PORTS } from "./naming";
+import type { EstateSpec } from "./spec";
+import { DATA_DIRS, PORTS, SECRET_FILES } from "./layout";
+import { nodeName } from "./naming";
 import { renderProperties } from "./properties";
-import { SECRET_FILES } from "./security";
 
 /** ZooKeeper's myid of node `ordinal`: ids start at 1. */
 export const zookeeperId = (ordinal: number) => ordinal + 1;

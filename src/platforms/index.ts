@@ -1,5 +1,5 @@
 // The one place that branches on the target.
-import type { EstateSpec } from "../config/types";
+import type { EstateSpec } from "../model/spec";
 import { DockerPlatform } from "./docker/platform";
 import type { Platform } from "./types";
 

@@ -10,8 +10,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pulumiSync } from "../clients/stack";
+import { REPO_ROOT } from "../repo-root";
 
-const repoRoot = path.resolve(__dirname, "../..");
 
 interface PendingOperation {
   type: string;
@@ -39,7 +39,7 @@ function ownerOf(kind: "container" | "network", name: string): string | undefine
 
 /** Lock files of the stack in a file backend whose process no longer runs on this host. */
 export function staleLocks(opts: RecoveryOptions): string[] {
-  const url = opts.env?.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? `file://${repoRoot}/.pulumi-state`;
+  const url = opts.env?.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? `file://${REPO_ROOT}/.pulumi-state`;
   if (!url.startsWith("file://")) return []; // a service backend manages its own locks (`pulumi cancel`)
   const root = path.join(url.slice("file://".length).replace(/\?.*$/, ""), ".pulumi", "locks");
   const alive = (pid: number) => {

@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 
-export const repoRoot = path.resolve(__dirname, "../..");
+export { REPO_ROOT as repoRoot } from "../../src/repo-root";
+import { REPO_ROOT as repoRoot } from "../../src/repo-root";
 
 export interface RunResult {
   code: number | null;

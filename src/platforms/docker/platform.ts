@@ -2,7 +2,7 @@
 // container per node. Containers wait for their healthcheck, so "created" means "serving".
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { EstateSpec } from "../../config/types";
+import type { EstateSpec } from "../../model/spec";
 import { networkName, volumeName } from "../../model/naming";
 import type { NodeSpec, Platform, PlatformNode } from "../types";
 

@@ -1,7 +1,7 @@
 // The typed model of one Kafka estate: what stack config and topology files parse into.
 // Everything downstream (renderers, components, platforms, smoke test) reads only this.
 
-import type { Role } from "../model/acls";
+import type { Role } from "./acls";
 
 export type Target = "docker" | "kubernetes";
 /** Presets: only dev defaults to plaintext; every other environment is secure by default. */

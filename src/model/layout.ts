@@ -1,0 +1,33 @@
+// Where things are inside a node: ports, data and config paths, and the secret files. One place,
+// so the renderers, the components and the platforms agree without importing each other.
+
+/** Ports inside the containers; host ports come from the stack config. */
+export const PORTS = {
+  zookeeperClient: 2181,
+  /** ZooKeeper's TLS client port: the only client port when security is on. */
+  zookeeperSecure: 2182,
+  zookeeperPeer: 2888,
+  zookeeperElection: 3888,
+  /** Broker-to-broker and clients on the stack's network. */
+  kafkaInternal: 9091,
+  /** Clients on the host, through the published port. */
+  kafkaExternal: 9092,
+  /** Clients on the stack's network (MirrorMaker, exporters) when security is on. */
+  kafkaClient: 9093,
+} as const;
+
+export const DATA_DIRS = { zookeeper: "/var/lib/zookeeper/data", kafka: "/var/lib/kafka/data" } as const;
+export const CONFIG_DIR = "/etc/kafka";
+
+/** Where a node's key material is mounted (read-only files, never in env or args). */
+export const SECRETS_DIR = "/etc/kafka/secrets";
+export const SECRET_FILES = {
+  /** PKCS#8 key + certificate, Kafka's PEM keystore format. */
+  keystore: `${SECRETS_DIR}/keystore.pem`,
+  /** Every CA to trust (current and, during a rotation, the previous one). */
+  truststore: `${SECRETS_DIR}/truststore.pem`,
+  /** The brokers' shared ZooKeeper client identity: one DN, so znode ACLs hold for all. */
+  zookeeperClient: `${SECRETS_DIR}/zookeeper-client.pem`,
+  /** SCRAM credential of the admin (file form, no brackets), read once by kafka-run before the broker starts. */
+  adminScram: `${SECRETS_DIR}/admin-scram.properties`,
+} as const;
