@@ -5,13 +5,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { kafkaClient, type TlsIdentity } from "../src/clients/kafka";
+import { ClusterClient, withClient, type Identity } from "../src/clients/cluster";
 import { brokerProperties } from "../src/model/broker";
 import { createCa, issueCert } from "../src/model/certs";
 import { renderProperties } from "../src/model/properties";
 import { brokerSecurityProperties, SCRAM } from "../src/model/security";
 import { renderZooCfg } from "../src/model/zookeeper";
-import { waitFor } from "../src/util/wait";
+import { waitUntil } from "../src/clients/wait";
 import { run, runOk } from "../test/support/exec";
 
 const NAME = "kp-benchtls";
@@ -56,17 +56,17 @@ export async function benchListeners(runs: number): Promise<void> {
       "-e", "KAFKA_HEAP_OPTS=-Xms512m -Xmx512m",
       "-p", `127.0.0.1:${PORTS.PLAINTEXT}:9092`, "-p", `127.0.0.1:${PORTS.SSL}:9093`, "-p", `127.0.0.1:${PORTS.SASL_SSL}:9094`,
       spec.kafka.image, "broker", "/etc/kafka/server.properties"]);
-    await waitFor(async () => run("docker", ["logs", host]).stderr.includes("started (kafka.server.KafkaServer)"), { what: "the broker", timeoutMs: 120_000 });
+    await waitUntil({
+      what: "the broker to start", probe: async () => run("docker", ["logs", host]).stderr.includes("started (kafka.server.KafkaServer)"),
+      done: (started) => started, describe: () => "not started yet", timeoutMs: 120_000,
+    });
 
-    const ids: Record<keyof typeof PORTS, TlsIdentity | undefined> = {
+    const ids: Record<keyof typeof PORTS, Identity | undefined> = {
       PLAINTEXT: undefined,
       SSL: { ca: ca.certPem },
       SASL_SSL: { ca: ca.certPem, scram: { username: "admin", password } },
     };
-    const admin = kafkaClient({ bootstrapServers: [`127.0.0.1:${PORTS.PLAINTEXT}`] }).admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: "bench", numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    await withClient(new ClusterClient({ bootstrapServers: [`127.0.0.1:${PORTS.PLAINTEXT}`] }), (c) => c.createTopic("bench", 3, 1));
 
     const payload = Buffer.alloc(SIZE, 120).toString();
     const rates: Record<string, number[]> = { PLAINTEXT: [], SSL: [], SASL_SSL: [] };
@@ -75,14 +75,14 @@ export async function benchListeners(runs: number): Promise<void> {
       const order = Object.keys(PORTS) as (keyof typeof PORTS)[];
       if (r % 2) order.reverse();
       for (const kind of order) {
-        const producer = kafkaClient({ bootstrapServers: [`127.0.0.1:${PORTS[kind]}`], tls: ids[kind] }).producer();
-        await producer.connect();
-        const t0 = performance.now();
-        for (let i = 0; i < MESSAGES; i += 500) {
-          await producer.send({ topic: "bench", acks: 1, messages: Array.from({ length: 500 }, (_, j) => ({ key: String(i + j), value: payload })) });
-        }
-        const rate = MESSAGES / ((performance.now() - t0) / 1000);
-        await producer.disconnect();
+        const rate = await withClient(new ClusterClient({ bootstrapServers: [`127.0.0.1:${PORTS[kind]}`], identity: ids[kind] }), async (c) => {
+          const producer = await c.producer({ idempotent: false });
+          const t0 = performance.now();
+          for (let i = 0; i < MESSAGES; i += 500) {
+            await producer.send("bench", Array.from({ length: 500 }, (_, j) => ({ key: String(i + j), value: payload })), 1);
+          }
+          return MESSAGES / ((performance.now() - t0) / 1000);
+        });
         if (r < 0) continue;
         rates[kind].push(rate);
         console.log(`round ${r + 1} ${kind.padEnd(9)} ${Math.round(rate)} msgs/s (${((rate * SIZE) / 1048576).toFixed(1)} MiB/s)`);

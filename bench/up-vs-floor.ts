@@ -7,13 +7,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseEstate } from "../src/config/parse";
 import type { EstateSpec } from "../src/model/spec";
-import { kafkaClient } from "../src/clients/kafka";
+import { ClusterClient, withClient } from "../src/clients/cluster";
 import { renderServerProperties, standardListeners } from "../src/model/broker";
 import { DATA_DIRS, PORTS } from "../src/model/layout";
 import { nodeName, volumeName } from "../src/model/naming";
 import { renderZooCfg, zookeeperId } from "../src/model/zookeeper";
 import { smoke } from "../src/smoke/smoke";
-import { waitFor } from "../src/util/wait";
+import { waitUntil } from "../src/clients/wait";
 import { run, runOk } from "../test/support/exec";
 import { TestStack } from "../test/support/stack";
 
@@ -70,8 +70,10 @@ async function floor(i: number): Promise<Phases> {
       return name;
     };
     const healthy = (n: string) =>
-      waitFor(async () => run("docker", ["inspect", "-f", "{{.State.Health.Status}}", n]).stdout.trim() === "healthy",
-        { what: `${n} healthy`, timeoutMs: 300_000, intervalMs: 250 });
+      waitUntil({
+        what: `${n} healthy`, probe: async () => run("docker", ["inspect", "-f", "{{.State.Health.Status}}", n]).stdout.trim(),
+        done: (h) => h === "healthy", describe: (h) => h, timeoutMs: 300_000, intervalMs: 250,
+      });
     const zks = Array.from({ length: spec.zookeeper.replicas }, (_, z) =>
       start("zookeeper", z, spec.zookeeper.heapMb, ["zookeeper", "/etc/kafka/zoo.cfg"], ["-e", `ZOO_MY_ID=${zookeeperId(z)}`]));
     await Promise.all(zks.map(healthy));
@@ -83,16 +85,9 @@ async function floor(i: number): Promise<Phases> {
     });
     await Promise.all(brokers.map(healthy));
     const bootstrap = Array.from({ length: spec.kafka.brokers }, (_, b) => `127.0.0.1:${spec.docker.firstBrokerPort + b}`);
-    const admin = kafkaClient({ bootstrapServers: bootstrap }).admin();
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: spec.topics.map((t) => ({
-        topic: t.name, numPartitions: t.partitions, replicationFactor: t.replicationFactor,
-        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
-      })),
+    await withClient(new ClusterClient({ bootstrapServers: bootstrap }), async (c) => {
+      for (const t of spec.topics) await c.createTopic(t.name, t.partitions, t.replicationFactor, t.config);
     });
-    await admin.disconnect();
     const t1 = now();
     await smoke({
       bootstrapServers: bootstrap.join(","),

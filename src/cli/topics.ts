@@ -1,29 +1,25 @@
-// `npm run topics -- list|describe [TOPIC...] [--stack S]`: the stack's topics, live.
-import { stackClient } from "../clients/kafka";
-import { adminTls, readStackOutputs, stackFromArgs } from "../clients/stack";
-import { positional, runCli } from "./args";
+// `npm run topics -- list|describe [TOPIC...] [--as USER] [--stack S]`: the stack's topics, live.
+import { withClient } from "../clients/cluster";
+import { readStackOutputs, stackClient } from "../clients/stack";
+import { parseCli, runCli, UsageError } from "./args";
 
-runCli(async () => {
-  const [cmd = "list", ...names] = positional(process.argv.slice(2));
-  const outputs = readStackOutputs(stackFromArgs(process.argv));
-  const admin = stackClient(outputs, adminTls(outputs)).admin();
-  await admin.connect();
-  try {
-    const all = (await admin.listTopics()).filter((t) => !t.startsWith("__")).sort();
+const USAGE = "npm run topics -- list|describe [TOPIC...] [--as USER] [--stack S]";
+
+runCli(USAGE, async () => {
+  const { values: o, positionals } = parseCli(process.argv.slice(2), { as: { type: "string" } }, Infinity);
+  const [cmd = "list", ...names] = positionals;
+  if (cmd !== "list" && cmd !== "describe") throw new UsageError(`unknown command '${cmd}' (list|describe)`);
+  if (cmd === "list" && names.length) throw new UsageError("list takes no topic names");
+  const outputs = readStackOutputs(o.stack);
+  await withClient(stackClient(outputs, o.as, { clientId: "kp-console" }), async (client) => {
+    const all = (await client.listTopics()).filter((t) => !t.startsWith("__"));
     if (cmd === "list") {
       for (const t of all) console.log(t);
       return;
     }
-    if (cmd !== "describe") throw new Error(`unknown command '${cmd}' (list|describe)`);
-    const topics = names.length > 0 ? names : all;
-    const md = await admin.fetchTopicMetadata({ topics });
-    for (const t of md.topics) {
+    for (const t of await client.describeTopics(names.length > 0 ? names : all)) {
       console.log(`${t.name}  partitions=${t.partitions.length}  rf=${t.partitions[0]?.replicas.length ?? 0}`);
-      for (const p of [...t.partitions].sort((a, b) => a.partitionId - b.partitionId)) {
-        console.log(`  partition ${p.partitionId}  leader=${p.leader}  replicas=${p.replicas.join(",")}  isr=${p.isr.join(",")}`);
-      }
+      for (const p of t.partitions) console.log(`  partition ${p.id}  leader=${p.leader}  replicas=${p.replicas.join(",")}  isr=${p.isr.join(",")}`);
     }
-  } finally {
-    await admin.disconnect();
-  }
+  });
 });

@@ -1,9 +1,10 @@
 // Reads a deployed stack's outputs: the contract between the program and every tool.
 import { spawnSync } from "node:child_process";
-import type { TlsIdentity } from "./kafka";
-import type { Role } from "../model/acls";
 import * as path from "node:path";
+import type { Role } from "../model/acls";
+import { ADMIN_USER } from "../model/security";
 import { REPO_ROOT } from "../repo-root";
+import { ClusterClient, type ClientOptions, type Identity } from "./cluster";
 
 export interface DeclaredTopic {
   name: string;
@@ -30,16 +31,32 @@ export interface StackOutputs {
   users?: Record<string, { username: string; password: string; mechanism: string }>;
 }
 
-/** The admin's TLS identity of a secure stack, or undefined for a plaintext one. */
-export const adminTls = (out: StackOutputs): TlsIdentity | undefined => userTls(out, "admin");
-
-/** A user's TLS identity: SCRAM credentials or, with mTLS clients, its certificate. */
-export function userTls(out: StackOutputs, name: string): TlsIdentity | undefined {
+/** A principal's identity on a secure stack (SCRAM credentials or its certificate); undefined on a plaintext one. */
+export function identityOf(out: StackOutputs, name: string): Identity | undefined {
   if (!out.caCertificate) return undefined;
   const scram = out.users?.[name];
   if (scram) return { ca: out.caCertificate, scram: { username: scram.username, password: scram.password } };
   const id = out.clients?.[name];
-  return id ? { ca: out.caCertificate, ...id } : undefined;
+  if (id) return { ca: out.caCertificate, certificate: id.certificate, privateKey: id.privateKey };
+  const known = Object.keys(out.users ?? out.clients ?? {}).sort();
+  throw new StackOutputsError(`no identity '${name}' in the stack's outputs (known: ${known.join(", ") || "none"})`);
+}
+
+/**
+ * A client of a deployed stack, as `user` (default: the admin). On a plaintext stack every
+ * client is anonymous, so naming a user there is an error rather than a silent no-op.
+ */
+export function stackClient(out: StackOutputs, user?: string, opts: Partial<ClientOptions> = {}): ClusterClient {
+  if (!out.caCertificate && user !== undefined && user !== ADMIN_USER) {
+    throw new StackOutputsError(`this stack has no security: there are no users, every client is anonymous (drop --as ${user})`);
+  }
+  const name = user ?? ADMIN_USER;
+  return new ClusterClient({
+    bootstrapServers: out.bootstrapServers.split(","),
+    identity: identityOf(out, name),
+    principal: out.caCertificate ? name : "anonymous",
+    ...opts,
+  });
 }
 
 export class StackOutputsError extends Error {
@@ -67,10 +84,4 @@ export function readStackOutputs(stack: string, env?: NodeJS.ProcessEnv): StackO
     throw new StackOutputsError(`stack '${stack}' has no bootstrapServers output: is it deployed? (npm run up)`);
   }
   return { topics: [], declaredTopics: [], zookeeperConnect: "", ...out } as StackOutputs;
-}
-
-/** `--stack NAME` from argv, else $KP_STACK, else dev. */
-export function stackFromArgs(argv: string[]): string {
-  const i = argv.indexOf("--stack");
-  return i >= 0 && argv[i + 1] ? argv[i + 1] : process.env.KP_STACK ?? "dev";
 }

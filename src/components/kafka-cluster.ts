@@ -6,7 +6,8 @@ import { nodeName } from "../model/naming";
 import { ADMIN_USER, brokerSecurityProperties, SCRAM, secureListeners, zookeeperClientId } from "../model/security";
 import type { NodeFile, Platform } from "../platforms/types";
 import type { ClusterTls } from "./cluster-tls";
-import { ReplicationGate, type GateConnection } from "./replication-gate";
+import type { Identity } from "../clients/cluster";
+import { ReplicationGate } from "./replication-gate";
 
 export interface KafkaClusterArgs {
   spec: EstateSpec;
@@ -36,18 +37,13 @@ function brokerFiles(
 }
 
 /** How the roll's gates reach the brokers: as the admin, like the kafka provider. A secret. */
-type AdminConnection = Pick<GateConnection, "ssl" | "sasl">;
-function adminConnection(tls?: ClusterTls, adminPassword?: pulumi.Output<string>): pulumi.Output<AdminConnection> {
-  if (!tls) return pulumi.output<AdminConnection>({});
+function adminIdentity(tls?: ClusterTls, adminPassword?: pulumi.Output<string>): pulumi.Output<Identity | undefined> {
+  if (!tls) return pulumi.output(undefined);
   if (adminPassword) {
-    return pulumi.secret(pulumi.all([tls.trust, adminPassword]).apply(([trust, password]): AdminConnection => ({
-      ssl: { ca: [trust] }, // a PEM bundle: Node takes every CA in it
-      sasl: { mechanism: "scram-sha-512" as const, username: ADMIN_USER, password },
-    })));
+    // The trust is a PEM bundle: Node takes every CA in it.
+    return pulumi.secret(pulumi.all([tls.trust, adminPassword]).apply(([ca, password]): Identity => ({ ca, scram: { username: ADMIN_USER, password } })));
   }
-  return pulumi.secret(pulumi.all([tls.trust, tls.client(ADMIN_USER)]).apply(([trust, id]): AdminConnection => ({
-    ssl: { ca: [trust], cert: id.certificate, key: id.privateKey },
-  })));
+  return pulumi.secret(pulumi.all([tls.trust, tls.client(ADMIN_USER)]).apply(([ca, id]): Identity => ({ ca, certificate: id.certificate, privateKey: id.privateKey })));
 }
 
 /** host:port of each broker as reached from where `pulumi up` runs (the host). */
@@ -78,7 +74,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const { spec, platform } = args;
     this.hostAddresses = {};
     const internal: string[] = [];
-    const connection = adminConnection(args.tls, args.adminPassword);
+    const identity = adminIdentity(args.tls, args.adminPassword);
     const addresses = brokerHostAddresses(spec, platform);
     this.brokers = [];
     let previous: pulumi.Resource | undefined;
@@ -106,8 +102,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         after: node.revision,
         brokers: addresses.slice(0, id + 1), // those that exist at this point of the roll
         timeoutSeconds: ROLL_STEP_TIMEOUT_S,
-        ssl: connection.apply((c) => c.ssl),
-        sasl: connection.apply((c) => c.sasl),
+        identity,
       }, { parent: this, dependsOn: [node.ready] });
       this.brokers.push(node.ready, previous);
     }

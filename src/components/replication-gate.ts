@@ -3,71 +3,35 @@
 // may go. Without it, replacing brokers one after another could take a second replica of a
 // partition down while the first is still catching up (Strimzi's roller asks the same question).
 // A dynamic provider: it runs where `pulumi up` runs, which already reaches the brokers (the
-// kafka provider does too), as the admin.
+// kafka provider does too), as the admin, through the project's cluster client.
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterClient, type Identity } from "../clients/cluster";
+import { waitRejoined } from "../clients/in-sync";
 
-export interface GateConnection {
-  /** Host-reachable addresses of the brokers that exist at this point of the roll. */
-  brokers: string[];
-  ssl?: { ca: string[]; cert?: string; key?: string };
-  sasl?: { mechanism: "scram-sha-512"; username: string; password: string };
-}
-
-export interface GateInputs extends GateConnection {
+export interface GateInputs {
   /** The broker that must be back in the cluster. */
   brokerId: number;
   /** Changes whenever that broker's node is replaced: what makes the gate wait again. */
   after: string;
   timeoutSeconds: number;
+  /** Host-reachable addresses of the brokers that exist at this point of the roll. */
+  brokers: string[];
+  /** The admin's identity on a secure cluster (a secret); none on a plaintext one. */
+  identity?: Identity;
 }
 
 /** Only what decides a re-run is kept as outputs: no credentials. */
 interface GateOutputs { brokerId: number; after: string }
 
-
 async function waitInSync(inputs: GateInputs): Promise<void> {
-  // Required here, not imported: this runs inside the dynamic provider's process.
-  const { Kafka, logLevel } = require("kafkajs") as typeof import("kafkajs");
-  const kafka = new Kafka({
-    clientId: "kafka-platform-roll",
-    brokers: inputs.brokers,
-    ssl: inputs.ssl ? { ca: inputs.ssl.ca, cert: inputs.ssl.cert, key: inputs.ssl.key } : undefined,
-    sasl: inputs.sasl,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 5000,
-    requestTimeout: 10_000,
-    retry: { retries: 0 },
+  const client = new ClusterClient({
+    bootstrapServers: inputs.brokers, identity: inputs.identity, principal: "admin", clientId: "kafka-platform-roll",
+    requestTimeoutMs: 10_000, retries: 0,
   });
-  const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-  let last = "no answer yet";
-  for (;;) {
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      if (!cluster.brokers.some((b) => b.nodeId === inputs.brokerId)) {
-        last = `broker ${inputs.brokerId} is not registered (live: ${cluster.brokers.map((b) => b.nodeId).join(",")})`;
-      } else {
-        const topics = await admin.listTopics();
-        const md = topics.length ? await admin.fetchTopicMetadata({ topics }) : { topics: [] };
-        const behind = md.topics.flatMap((t) => t.partitions
-          .filter((p) => p.isr.length < p.replicas.length)
-          .map((p) => `${t.name}-${p.partitionId} (isr ${p.isr.join(",")} of ${p.replicas.join(",")})`));
-        if (behind.length === 0) return;
-        last = `under-replicated: ${behind.slice(0, 5).join("; ")}${behind.length > 5 ? ` and ${behind.length - 5} more` : ""}`;
-      }
-    } catch (e) {
-      last = `${(e as Error).name}: ${(e as Error).message}`;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-    if (Date.now() > deadline) {
-      // A plain Error named for its kind: classes do not survive the closure serializer well.
-      const err = new Error(`broker ${inputs.brokerId} not back in sync after ${inputs.timeoutSeconds} s: ${last}`);
-      err.name = "ReplicationTimeout";
-      throw err;
-    }
-    await new Promise((r) => setTimeout(r, 1000));
+  try {
+    await waitRejoined(client, inputs.brokerId, inputs.timeoutSeconds * 1000);
+  } finally {
+    await client.close();
   }
 }
 

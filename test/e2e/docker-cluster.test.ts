@@ -1,15 +1,20 @@
 // Issue 3 end to end on real Docker: up → smoke → no-op up → one topic's config changed →
 // only that topic updates → deleting a protected topic is refused → destroy leaves nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kafkaClient } from "../../src/clients/kafka";
+import { ClusterClient, withClient } from "../../src/clients/cluster";
+import { observe } from "../../src/clients/in-sync";
+import { waitUntil } from "../../src/clients/wait";
+import { SmokeFailure } from "../../src/smoke/checks";
 import { smoke } from "../../src/smoke/smoke";
 import { run, uniqueName } from "../support/exec";
+import { portBlock } from "../support/ports";
 import { TestStack } from "../support/stack";
 
 const stackName = uniqueName("e2e").replace(/-/g, "");
-// Host ports away from dev's 19092: e2e must run beside a deployed dev stack.
-// Below the kernel's ephemeral range (32768+), where client sockets could already hold the port.
-const firstBrokerPort = 21000 + (process.pid % 300) * 10;
+const firstBrokerPort = portBlock("docker-cluster");
+// Followers drop out of the ISR after 5 s behind (a paused broker shows as under-replicated
+// well before its 30 s ZooKeeper session ends): what the under-replication check needs.
+const brokerConfig = { "replica.lag.time.max.ms": 5000, "zookeeper.session.timeout.ms": 30000 };
 const topology = (ordersRetentionMs: number, withScratch = true) => ({
   topics: [
     { name: "orders", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": 2, "retention.ms": ordersRetentionMs } },
@@ -20,12 +25,18 @@ const topology = (ordersRetentionMs: number, withScratch = true) => ({
 
 describe("a 3-broker cluster on Docker", () => {
   let s: TestStack;
+  const client = () => new ClusterClient({ bootstrapServers: s.outputs().bootstrapServers.split(",") });
+  /** Every broker registered and every partition in sync again (after a test stopped one). */
+  const waitWhole = () => withClient(client(), (c) => waitUntil({
+    what: "the cluster to be whole again", probe: () => observe(c), done: (o) => o.brokers.length === 3 && o.behind.length === 0,
+    describe: (o) => `brokers ${o.brokers.join(",")}; behind: ${o.behind.join("; ") || "none"}`, timeoutMs: 180_000,
+  }));
 
   beforeAll(() => {
     s = new TestStack(stackName, {
       target: "docker",
       environment: "dev",
-      kafka: { brokers: 3, heapMb: 384 },
+      kafka: { brokers: 3, heapMb: 384, brokerConfig },
       zookeeper: { replicas: 3, heapMb: 128 },
       docker: { bindAddress: "127.0.0.1", firstBrokerPort },
     }, topology(604800000));
@@ -91,43 +102,84 @@ describe("a 3-broker cluster on Docker", () => {
 
     const up = s.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.code, up.stdout + up.stderr).toBe(0);
-    const admin = kafkaClient({ bootstrapServers: s.outputs().bootstrapServers.split(",") }).admin();
-    await admin.connect();
+    const configs = await withClient(client(), (c) => c.topicConfigs(["orders"]));
+    expect(configs.orders["retention.ms"]).toBe("3600000");
+  }, 300_000);
+
+  it("fails the smoke test on a drifted topic config, naming the key, the live and the declared value", async () => {
+    await withClient(client(), async (c) => {
+      await c.setTopicConfigs("orders", { "min.insync.replicas": "2", "retention.ms": "1000" });
+      try {
+        const failure = await smoke(s.outputs(), { messages: 10, timeoutMs: 5_000 }).then(() => undefined, (e) => e);
+        expect(failure).toBeInstanceOf(SmokeFailure);
+        expect(failure.message).toBe("topics to match the declaration: topic 'orders': retention.ms=1000, declared 3600000 (waited 5 s)");
+      } finally {
+        await c.setTopicConfigs("orders", { "min.insync.replicas": "2", "retention.ms": "3600000" });
+      }
+    });
+  }, 120_000);
+
+  it("fails the smoke test on a stopped broker, naming it", async () => {
+    const broker2 = `kp-${stackName}-kafka-2`;
+    run("docker", ["stop", "-t", "30", broker2], { timeoutMs: 60_000 });
     try {
-      const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: "orders" }] });
-      expect(cfg.resources[0].configEntries.find((e) => e.configName === "retention.ms")?.configValue).toBe("3600000");
+      const failure = await smoke(s.outputs(), { messages: 10, timeoutMs: 3_000 }).then(() => undefined, (e) => e);
+      expect(failure).toBeInstanceOf(SmokeFailure);
+      expect(failure.message).toBe("brokers 0,1,2 registered and the cluster in sync: registered: 0,1; missing: 2 (waited 3 s)");
     } finally {
-      await admin.disconnect();
+      run("docker", ["start", broker2]);
     }
+    await waitWhole();
+  }, 300_000);
+
+  it("fails the smoke test on an under-replicated partition, naming the partition and its ISR", async () => {
+    const out = s.outputs();
+    const controller = await withClient(client(), async (c) => (await c.describeCluster()).controller);
+    // A follower that stops fetching (paused, still registered): its partitions fall out of sync.
+    const paused = [0, 1, 2].find((b) => b !== controller)!;
+    const live = [0, 1, 2].filter((b) => b !== paused).map((b) => out.brokers[b]);
+    run("docker", ["pause", `kp-${stackName}-kafka-${paused}`]);
+    try {
+      await withClient(new ClusterClient({ bootstrapServers: live }), (c) => waitUntil({
+        what: "a partition to lose its paused follower", probe: () => observe(c, ["orders"]),
+        done: (o) => o.behind.length > 0 && o.brokers.length === 3, describe: (o) => JSON.stringify(o), timeoutMs: 20_000,
+      }));
+      const failure = await smoke({ ...out, bootstrapServers: live.join(",") }, { messages: 10, timeoutMs: 3_000 }).then(() => undefined, (e) => e);
+      expect(failure).toBeInstanceOf(SmokeFailure);
+      expect(failure.message).toMatch(new RegExp(
+        "^brokers 0,1,2 registered and every partition of the declared topics in sync: every broker registered; " +
+        `under-replicated: (orders|audit|scratch)-\\d \\(isr [0-9,]+ of [0-9,]+\\)`));
+      expect(failure.message).not.toContain(`isr ${[0, 1, 2].join(",")} of`); // only short ISRs are named
+    } finally {
+      run("docker", ["unpause", `kp-${stackName}-kafka-${paused}`]);
+    }
+    await waitWhole();
   }, 300_000);
 
   it("keeps the data on the named volumes when a broker config change replaces the containers", async () => {
-    const bootstrapServers = s.outputs().bootstrapServers.split(",");
-    const kafka = kafkaClient({ bootstrapServers });
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    await producer.send({ topic: "audit", acks: -1, messages: [{ key: "marker", value: stackName }] });
-    await producer.disconnect();
+    await withClient(client(), async (c) => {
+      const producer = await c.producer();
+      try {
+        await producer.send("audit", [{ key: "marker", value: stackName }]);
+      } finally {
+        await producer.close();
+      }
+    });
     const ids = () => run("docker", ["ps", "-q", "--no-trunc", "--filter", `label=kafka-platform.stack=${stackName}`, "--filter", "label=kafka-platform.role=kafka"]).stdout.split("\n").filter(Boolean).sort();
     const before = ids();
 
-    s.setConfig("kafka", { brokers: 3, heapMb: 384, brokerConfig: { "num.io.threads": 4 } });
+    s.setConfig("kafka", { brokers: 3, heapMb: 384, brokerConfig: { ...brokerConfig, "num.io.threads": 4 } });
     const up = s.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.code, up.stdout + up.stderr).toBe(0);
     const after = ids();
     expect(after).toHaveLength(3);
     expect(after.filter((id) => before.includes(id))).toEqual([]);
 
-    const consumer = kafka.consumer({ groupId: `${stackName}-marker` });
-    await consumer.connect();
-    await consumer.subscribe({ topics: ["audit"], fromBeginning: true });
-    const value = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("marker not found within 60 s")), 60_000);
-      void consumer.run({ eachMessage: async ({ message }) => {
-        if (message.key?.toString() === "marker") { clearTimeout(timer); resolve(message.value!.toString()); }
-      } });
-    });
-    await consumer.disconnect();
+    let value: string | undefined;
+    await withClient(client(), (c) => c.consume({
+      topic: "audit", fromBeginning: true, maxMs: 60_000, firstFetchTimeoutMs: 60_000,
+      onMessage: (m) => { if (m.key === "marker") value = m.value; return value !== undefined; },
+    }));
     expect(value).toBe(stackName);
 
     // Containers on the stack's network use the internal listener: Kafka's own console
@@ -146,13 +198,7 @@ describe("a 3-broker cluster on Docker", () => {
     const up = s.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.code).not.toBe(0);
     expect(up.stdout + up.stderr).toMatch(/protected/);
-    const admin = kafkaClient({ bootstrapServers: s.outputs().bootstrapServers.split(",") }).admin();
-    await admin.connect();
-    try {
-      expect(await admin.listTopics()).toContain("scratch");
-    } finally {
-      await admin.disconnect();
-    }
+    expect(await withClient(client(), (c) => c.listTopics())).toContain("scratch");
     s.setTopology(topology(3600000));
   }, 300_000);
 

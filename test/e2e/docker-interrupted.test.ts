@@ -1,26 +1,35 @@
 // An interrupted `pulumi up` (a killed CI job, a second Ctrl-C) on real Docker: Pulumi forgets
 // the containers it was creating, and the next `up` collides with them. The recovery that
 // `npm run up` runs first removes such leftovers (only this stack's) and the next `up` works.
+import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitUntil } from "../../src/clients/wait";
 import { run, uniqueName } from "../support/exec";
+import { portBlock } from "../support/ports";
 import { TestStack } from "../support/stack";
 import { pendingCreates, recoverInterruptedUp, staleLocks } from "../../src/recovery/interrupted-up";
 
 /**
- * Plugins (language host, providers) of a killed pulumi CLI: orphans (parent pid 1). They would
- * stop by themselves within 5 minutes (the engine healthcheck); the test does not leave them.
+ * Plugins (language host, providers) of this test's killed pulumi CLI: orphans (parent pid 1)
+ * whose environment carries this test's own backend. They would stop by themselves within
+ * 5 minutes (the engine healthcheck); the test does not leave them, and touches nothing else.
  */
-function reapOrphanPlugins(): number {
-  const orphans = run("ps", ["-eo", "pid=,ppid=,args="]).stdout.split("\n")
+function ownOrphanPlugins(backendUrl: string): number[] {
+  return run("ps", ["-eo", "pid=,ppid=,args="]).stdout.split("\n")
     .map((l) => l.trim().split(/\s+/))
     .filter(([, ppid, cmd]) => ppid === "1" && /pulumi-(language|resource)-/.test(cmd ?? ""))
-    .map(([pid]) => Number(pid));
-  for (const pid of orphans) process.kill(pid, "SIGKILL");
-  return orphans.length;
+    .map(([pid]) => Number(pid))
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`PULUMI_BACKEND_URL=${backendUrl}`);
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
 }
 
 const stackName = uniqueName("intr").replace(/-/g, "");
-const firstBrokerPort = 21000 + (process.pid % 300) * 3;
+const firstBrokerPort = portBlock("docker-interrupted");
 
 describe("an up killed half-way on Docker", () => {
   let s: TestStack;
@@ -43,13 +52,18 @@ describe("an up killed half-way on Docker", () => {
     const abort = new AbortController();
     const up = s.pulumiAsync(["up", "--yes", "--skip-preview"], 300_000, abort.signal);
     // Kill it while the broker container exists and its create still waits for the healthcheck.
-    const deadline = Date.now() + 120_000;
-    while (!brokerContainer() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(brokerContainer()).not.toBe("");
+    await waitUntil({
+      what: "the broker container to exist", probe: async () => brokerContainer(), done: (id) => id !== "",
+      describe: () => "not created yet", timeoutMs: 120_000, intervalMs: 100,
+    });
     abort.abort();
     expect((await up).code).not.toBe(0);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(reapOrphanPlugins()).toBeGreaterThan(0); // the killed CLI's language host and docker provider
+    // The killed CLI's language host and docker provider, re-parented to init.
+    const orphans = await waitUntil({
+      what: "the killed CLI's plugins to be orphaned", probe: async () => ownOrphanPlugins(s.env.PULUMI_BACKEND_URL!),
+      done: (pids) => pids.length > 0, describe: () => "none yet", timeoutMs: 10_000, intervalMs: 100,
+    });
+    for (const pid of orphans) process.kill(pid, "SIGKILL");
     expect(pendingCreates(opts()).map((o) => o.resource.type)).toContain("docker:index/container:Container");
     // The killed CLI also left its lock: the next up would not even start.
     expect(staleLocks(opts())).toHaveLength(1);

@@ -5,13 +5,14 @@
 import { spawn } from "node:child_process";
 import * as tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Kafka, logLevel, type Producer } from "kafkajs";
+import { ClusterClient, withClient, type ProducerHandle } from "../../src/clients/cluster";
+import { waitUntil } from "../../src/clients/wait";
 import { uniqueName } from "../support/exec";
+import { portBlock } from "../support/ports";
 import { TestStack } from "../support/stack";
 
 const stackName = uniqueName("rot").replace(/-/g, "");
-// Below the kernel's ephemeral range and apart from docker-secure's 24000+ ports.
-const firstBrokerPort = 22000 + (process.pid % 300) * 3;
+const firstBrokerPort = portBlock("docker-rotation");
 const bootstrap = [0, 1, 2].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
 const TOPIC = "payments";
 
@@ -36,7 +37,7 @@ function watchEvents(): { events: DockerEvent[]; stop: () => void } {
 }
 
 /** Sends one message at a time, as fast as acks=all allows, until stopped; counts what failed. */
-function keepProducing(producer: Producer) {
+function keepProducing(producer: ProducerHandle) {
   const acked: string[] = [];
   const failures: string[] = [];
   const ackTimes: number[] = [];
@@ -45,7 +46,7 @@ function keepProducing(producer: Producer) {
     for (let i = 0; running; i++) {
       const value = `m-${i}`;
       try {
-        await producer.send({ topic: TOPIC, acks: -1, messages: [{ key: String(i % 12), value }] });
+        await producer.send(TOPIC, [{ key: String(i % 12), value }]);
         acked.push(value);
         ackTimes.push(Date.now());
       } catch (e) {
@@ -100,28 +101,32 @@ describe("certificate rotation on a secure 3-broker cluster on Docker", () => {
   }, 300_000);
 
   it("rotates CA and certificates in one `pulumi up`, brokers one at a time, while an old-CA client keeps producing", async () => {
-    const client = new Kafka({
-      brokers: bootstrap, clientId: "rotation-e2e", logLevel: logLevel.NOTHING, connectionTimeout: 5000,
-      ssl: { ca: [oldCa] }, // the client is never told about the new CA
-      sasl: { mechanism: "scram-sha-512", username: "shop", password: shopPassword },
+    const client = new ClusterClient({
+      bootstrapServers: bootstrap, clientId: "rotation-e2e", principal: "shop",
+      identity: { ca: oldCa, scram: { username: "shop", password: shopPassword } }, // never told about the new CA
       // What a production client has anyway: retries that outlast a leader moving.
-      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
+      retries: 10,
     });
-    const producer = client.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
+    const producer = await client.producer({ idempotent: false });
     const watch = watchEvents();
     const load = keepProducing(producer);
-    await new Promise((r) => setTimeout(r, 3000));
+    const acks = (n: number, what: string) => waitUntil({
+      what, probe: async () => load.acked.length, done: (k) => k >= n, describe: (k) => `${k} acked, failures: ${load.failures.slice(-3).join("; ") || "none"}`, timeoutMs: 60_000,
+    });
+    await acks(50, "the producer to be going before the up");
     const before = load.acked.length;
 
     s.setConfig("security", { clientAuth: "scram", tls: { validityDays: 30, renewBeforeDays: 7, rotation: 1 } });
     const started = Date.now();
     const up = await s.pulumiAsync(["up", "--yes", "--skip-preview"]);
     const upSeconds = (Date.now() - started) / 1000;
-    await new Promise((r) => setTimeout(r, 3000));
-    await load.stop();
-    await producer.disconnect();
-    watch.stop();
+    try {
+      await acks(load.acked.length + 50, "the producer to go on after the up");
+    } finally {
+      await load.stop();
+      await client.close();
+      watch.stop();
+    }
     expect(up.code, up.stdout + up.stderr).toBe(0);
 
     // Brokers went one at a time: each stopped only after the one before was healthy again.
@@ -147,18 +152,14 @@ describe("certificate rotation on a secure 3-broker cluster on Docker", () => {
     expect(load.acked.length).toBeGreaterThan(before + 100);
 
     // Nothing acknowledged was lost.
-    const admin = new Kafka({
-      brokers: bootstrap, clientId: "rotation-e2e-check", logLevel: logLevel.NOTHING,
-      ssl: { ca: [oldCa] }, sasl: { mechanism: "scram-sha-512", username: "admin", password: adminPassword },
-    });
-    const consumer = admin.consumer({ groupId: `check-${stackName}` });
     const seen = new Set<string>();
-    await consumer.connect();
-    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => { seen.add(message.value!.toString()); } });
-    const deadline = Date.now() + 60_000;
-    while (seen.size < load.acked.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-    await consumer.disconnect();
+    await withClient(new ClusterClient({
+      bootstrapServers: bootstrap, clientId: "rotation-e2e-check", principal: "admin",
+      identity: { ca: oldCa, scram: { username: "admin", password: adminPassword } },
+    }), (c) => c.consume({
+      topic: TOPIC, group: `check-${stackName}`, fromBeginning: true, maxMs: 60_000, firstFetchTimeoutMs: 60_000,
+      onMessage: (m) => { seen.add(m.value); return seen.size >= load.acked.length && load.acked.every((v) => seen.has(v)); },
+    }));
     expect(load.acked.filter((v) => !seen.has(v))).toEqual([]);
   }, 600_000);
 

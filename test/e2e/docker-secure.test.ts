@@ -1,62 +1,58 @@
 // Issue 4 (mTLS slice) on real Docker: a secure stack refuses what it should refuse, allows
 // what the roles grant, and keeps private keys out of state, `docker inspect` and logs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Kafka, logLevel } from "kafkajs";
+import { ClusterClient, withClient, type Identity } from "../../src/clients/cluster";
+import { ClusterError, type ErrorKind } from "../../src/clients/errors";
 import { createCa, issueCert } from "../../src/model/certs";
 import { pulumi, repoRoot, run, runOk, uniqueName } from "../support/exec";
+import { portBlock } from "../support/ports";
 import { TestStack } from "../support/stack";
 import type { StackOutputs } from "../../src/clients/stack";
 import { smoke } from "../../src/smoke/smoke";
 
 const PRIVATE_KEY = "PRIVATE KEY-----";
 
-/** A client identity: a certificate (mTLS) or SCRAM credentials. */
-interface Identity { certificate?: string; privateKey?: string; username?: string; password?: string }
+/** A client identity as the stack outputs give it: a certificate (mTLS) or SCRAM credentials. */
+interface Output { certificate?: string; privateKey?: string; username?: string; password?: string }
 
 describe.each([
   { clientAuth: "scram" as const, offset: 0 },
   { clientAuth: "mtls" as const, offset: 1 },
 ])("a secure ($clientAuth) cluster on Docker", ({ clientAuth, offset }) => {
 const stackName = uniqueName(`sec${clientAuth}`).replace(/-/g, "");
-// Below the kernel's ephemeral range (32768+), where client sockets could already hold the port.
-const firstBrokerPort = 24000 + (process.pid % 300) * 6 + offset * 3;
+const firstBrokerPort = portBlock("docker-secure") + offset * 3;
 const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
   let s: TestStack;
   let ca: string;
-  let ids: Record<string, Identity>;
+  let ids: Record<string, Output>;
   let outputs: StackOutputs;
-  let profiles: Record<string, { kafkajs: ConstructorParameters<typeof Kafka>[0]; clientProperties: string; kcat: string[] }>;
+  let profiles: Record<string, { kafkajs: { brokers: string[]; ssl: { ca: string[] }; sasl?: { username: string; password: string } }; clientProperties: string; kcat: string[] }>;
   const outcomes: string[] = [];
 
-  // Refusals should fail fast; allowed operations get kafkajs' usual retries (a first group
+  // Refusals should fail fast; allowed operations get the usual retries (a first group
   // join waits for __consumer_offsets to be created).
-  const client = (id: Identity | undefined, trust: string[] = [ca], retries = 1) =>
-    new Kafka({
-      brokers: bootstrap, clientId: stackName, logLevel: logLevel.NOTHING, connectionTimeout: 5000,
-      retry: { retries, initialRetryTime: 300 },
-      ssl: id?.certificate ? { ca: trust, cert: id.certificate, key: id.privateKey } : { ca: trust },
-      ...(id?.username ? { sasl: { mechanism: "scram-sha-512" as const, username: id.username, password: id.password! } } : {}),
-    });
+  const identity = (id: Output | undefined, ca_ = ca): Identity => ({
+    ca: ca_, certificate: id?.certificate, privateKey: id?.privateKey,
+    ...(id?.username ? { scram: { username: id.username, password: id.password! } } : {}),
+  });
+  const client = (id: Output | undefined, principal: string, trust = ca, retries = 1) =>
+    new ClusterClient({ bootstrapServers: bootstrap, identity: identity(id, trust), principal, clientId: stackName, retries });
 
-  /** Runs an operation that must be refused; records it and returns the error's type. */
-  async function refused(what: string, op: () => Promise<unknown>): Promise<string> {
-    try {
-      await op();
-    } catch (e) {
-      outcomes.push(`${what}: refused (${(e as Error).name})`);
-      return `${(e as Error).name} ${(e as Error).message}`;
-    }
-    outcomes.push(`${what}: ACCEPTED`);
-    return "accepted";
+  /** Runs an operation that must be refused with exactly `kind` (and the broker's `code`); records it. */
+  async function refused(what: string, kind: ErrorKind, code: string | undefined, c: ClusterClient, op: (c: ClusterClient) => Promise<unknown>): Promise<ClusterError> {
+    const e = await withClient(c, op).then(() => undefined, (x) => x);
+    outcomes.push(`${what}: ${e ? `refused (${e.kind} ${e.code ?? ""})` : "ACCEPTED"}`);
+    expect(e, `${what} was accepted`).toBeInstanceOf(ClusterError);
+    expect({ kind: e.kind, code: code === undefined ? undefined : e.code }, e.message).toEqual({ kind, code });
+    return e;
   }
 
-  async function produce(id: Identity, topic: string): Promise<void> {
-    const p = client(id).producer({ allowAutoTopicCreation: false });
-    await p.connect();
+  async function produce(c: ClusterClient, topic: string): Promise<void> {
+    const p = await c.producer({ idempotent: false });
     try {
-      await p.send({ topic, acks: -1, messages: [{ key: "k", value: "v" }] });
+      await p.send(topic, [{ key: "k", value: "v" }]);
     } finally {
-      await p.disconnect();
+      await p.close();
     }
   }
 
@@ -112,77 +108,54 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
   it("lets each principal do what its roles allow, with the connection profiles as given", async () => {
     expect(Object.keys(profiles).sort()).toEqual(["admin", "billing", "shop"]);
     expect(profiles.shop.clientProperties).toContain(clientAuth === "mtls" ? "security.protocol=SSL\n" : "security.protocol=SASL_SSL\n");
-    const p = new Kafka({ ...profiles.shop.kafkajs, logLevel: logLevel.NOTHING }).producer();
-    await p.connect();
-    await p.send({ topic: "orders", acks: -1, messages: [{ key: "k", value: "v" }] });
-    await p.disconnect();
-    const c = client(ids.billing, [ca], 8).consumer({ groupId: "billing" });
-    await c.connect();
-    await c.subscribe({ topics: ["orders"], fromBeginning: true });
-    const got = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error("billing read nothing in 60 s")), 60_000);
-      void c.run({ eachMessage: async ({ message }) => { clearTimeout(t); resolve(message.value!.toString()); } });
-    });
-    await c.disconnect();
+    // The kafkajs profile as pasted: its brokers, CA and credentials are all a client needs.
+    const pasted = profiles.shop.kafkajs as unknown as { brokers: string[]; ssl: { ca: string[]; cert?: string; key?: string }; sasl?: { username: string; password: string } };
+    await withClient(new ClusterClient({
+      bootstrapServers: pasted.brokers, principal: "shop",
+      identity: { ca: pasted.ssl.ca.join(""), certificate: pasted.ssl.cert, privateKey: pasted.ssl.key, ...(pasted.sasl ? { scram: { username: pasted.sasl.username, password: pasted.sasl.password } } : {}) },
+    }), (c) => produce(c, "orders"));
+    let got: string | undefined;
+    await withClient(client(ids.billing, "billing", ca, 8), (c) => c.consume({
+      topic: "orders", group: "billing", fromBeginning: true, maxMs: 60_000, firstFetchTimeoutMs: 60_000,
+      onMessage: (m) => { got = m.value; return true; },
+    }));
     expect(got).toBe("v");
-    const admin = client(ids.admin).admin();
-    await admin.connect();
-    expect((await admin.listTopics()).sort()).toEqual(expect.arrayContaining(["audit", "orders"]));
-    await admin.disconnect();
+    expect(await withClient(client(ids.admin, "admin"), (c) => c.listTopics())).toEqual(expect.arrayContaining(["audit", "orders"]));
   }, 120_000);
 
-  it("refuses what the roles do not allow, with authorization errors", async () => {
-    expect(await refused("shop produces to audit", () => produce(ids.shop, "audit"))).toMatch(/authoriz/i);
-    expect(await refused("billing produces to orders", () => produce(ids.billing, "orders"))).toMatch(/authoriz/i);
-    expect(await refused("shop creates a topic", async () => {
-      const a = client(ids.shop).admin();
-      await a.connect();
-      try { await a.createTopics({ topics: [{ topic: "sneaky", numPartitions: 1, replicationFactor: 1 }] }); } finally { await a.disconnect(); }
-    })).toMatch(/authoriz|Topic creation errors/i);
-    const c = client(ids.billing).consumer({ groupId: "not-billing" });
-    expect(await refused("billing consumes with an undeclared group", async () => {
-      await c.connect();
-      try {
-        await c.subscribe({ topics: ["orders"] });
-        await new Promise<void>((resolve, reject) => {
-          c.on(c.events.CRASH, (e) => reject(e.payload.error));
-          void c.run({ eachMessage: async () => resolve() }).catch(reject);
-          setTimeout(() => resolve(), 20_000);
-        });
-      } finally { await c.disconnect(); }
-    })).toMatch(/authoriz|GroupCoordinatorNotFound/i);
+  it("refuses what the roles do not allow, with the broker's authorization errors", async () => {
+    const e = await refused("shop produces to audit", "authorization", "TOPIC_AUTHORIZATION_FAILED", client(ids.shop, "shop"), (c) => produce(c, "audit"));
+    expect(e.message).toBe("not authorized to write to topic 'audit' as 'shop'");
+    await refused("billing produces to orders", "authorization", "TOPIC_AUTHORIZATION_FAILED", client(ids.billing, "billing"), (c) => produce(c, "orders"));
+    await refused("shop creates a topic", "authorization", "TOPIC_AUTHORIZATION_FAILED", client(ids.shop, "shop"), (c) => c.createTopic("sneaky", 1, 1));
+    const g = await refused("billing consumes with an undeclared group", "authorization", "GROUP_AUTHORIZATION_FAILED", client(ids.billing, "billing"),
+      (c) => c.consume({ topic: "orders", group: "not-billing", maxMs: 30_000, firstFetchTimeoutMs: 30_000, onMessage: () => true }));
+    expect(g.message).toBe("not authorized to read group 'not-billing' as 'billing'");
   }, 180_000);
 
-  it("refuses plaintext, an untrusted CA, a missing client certificate and an unknown principal", async () => {
-    const plain = new Kafka({ brokers: bootstrap, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 0 } }).admin();
-    expect(await refused("plaintext client", async () => { await plain.connect(); await plain.listTopics(); })).not.toBe("accepted");
-    await plain.disconnect().catch(() => undefined);
+  it("refuses plaintext, an untrusted CA, a missing client certificate and an unknown principal, each with its kind", async () => {
+    const plain = new ClusterClient({ bootstrapServers: bootstrap, clientId: stackName, retries: 0, connectionTimeoutMs: 3000 });
+    await refused("plaintext client", "tls", undefined, plain, (c) => c.listTopics());
 
     const rogueCa = await createCa("rogue-ca", 1);
+    await refused("client trusting another CA", "tls", undefined, client(ids.admin, "admin", rogueCa.certPem), (c) => c.listTopics());
     const rogue = await issueCert(rogueCa, { commonName: "admin", dnsNames: [], ipAddresses: [], validityDays: 1, usages: ["client"] });
-    const a1 = client({ certificate: rogue.certPem, privateKey: rogue.keyPem }).admin();
-    expect(await refused("certificate from an untrusted CA (CN=admin)", async () => { await a1.connect(); await a1.listTopics(); })).not.toBe("accepted");
-    await a1.disconnect().catch(() => undefined);
-
-    const a2 = client(undefined).admin();
-    expect(await refused(clientAuth === "mtls" ? "no client certificate" : "TLS without credentials", async () => { await a2.connect(); await a2.listTopics(); })).not.toBe("accepted");
-    await a2.disconnect().catch(() => undefined);
 
     if (clientAuth === "scram") {
-      const a3 = client({ username: "shop", password: "not-the-password-at-all" }).admin();
-      expect(await refused("wrong password", async () => { await a3.connect(); await a3.listTopics(); })).toMatch(/SASL|authenticat/i);
-      await a3.disconnect().catch(() => undefined);
-      const a4 = client({ username: "stranger", password: "whatever-password-1" }).admin();
-      expect(await refused("unknown principal (user stranger)", async () => { await a4.connect(); await a4.listTopics(); })).toMatch(/SASL|authenticat/i);
-      await a4.disconnect().catch(() => undefined);
+      await refused("TLS without credentials", "authentication", undefined, client(undefined, "anonymous"), (c) => c.listTopics());
+      await refused("wrong password", "authentication", undefined, client({ username: "shop", password: "not-the-password-at-all" }, "shop"), (c) => c.listTopics());
+      await refused("unknown principal (user stranger)", "authentication", undefined, client({ username: "stranger", password: "whatever-password-1" }, "stranger"), (c) => c.listTopics());
       return;
     }
+    await refused("no client certificate", "authentication", undefined, client(undefined, "anonymous"), (c) => c.listTopics());
+    await refused("certificate from an untrusted CA (CN=admin)", "authentication", undefined, client({ certificate: rogue.certPem, privateKey: rogue.keyPem }, "CN=admin"), (c) => c.listTopics());
     // A certificate the cluster CA really signed, for a principal nobody declared.
     const exported = JSON.parse(runOk("bash", [`${repoRoot}/scripts/pulumi.sh`, "stack", "export", "--show-secrets", "--cwd", s.program, "--stack", stackName], { env: s.env }));
     const material = exported.deployment.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic:Resource").outputs;
     const caPair = material.ca.plaintext ? JSON.parse(material.ca.plaintext) : material.ca; // a secret, shown
     const stranger = await issueCert(caPair, { commonName: "stranger", dnsNames: [], ipAddresses: [], validityDays: 1, usages: ["client"] });
-    expect(await refused("unknown principal (CN=stranger, signed by the cluster CA)", () => produce({ certificate: stranger.certPem, privateKey: stranger.keyPem }, "orders"))).toMatch(/authoriz/i);
+    await refused("unknown principal (CN=stranger, signed by the cluster CA)", "authorization", "TOPIC_AUTHORIZATION_FAILED",
+      client({ certificate: stranger.certPem, privateKey: stranger.keyPem }, "stranger"), (c) => produce(c, "orders"));
   }, 180_000);
 
   it("passes the smoke test, whose own security checks try every user's grants and refusals", async () => {

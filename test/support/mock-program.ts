@@ -24,9 +24,19 @@ export async function runProgramUnderMocks(
       throw new Error(`Mock not implemented: ${args.token}`);
     },
   }, "kafka-platform", "unit", false);
+  monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
   const program = await import("../../src/index");
-  // Wait for every export, so that every resource has been registered.
+  // Wait for every export, then for every registration still in flight.
   await Promise.all(Object.values(program).map((v) => (pulumi.Output.isInstance(v) ? new Promise((r) => (v as pulumi.Output<unknown>).apply(r)) : v)));
-  await new Promise((r) => setTimeout(r, 100));
+  await pulumi.runtime.disconnect();
   return created;
+}
+
+interface MockMonitor { getRegisteredResources(): Map<string, unknown> }
+let monitor: MockMonitor | undefined;
+
+/** The URN of every resource the last program registered, sorted. */
+export function registeredUrns(): string[] {
+  if (!monitor) throw new Error("runProgramUnderMocks has not run");
+  return [...monitor.getRegisteredResources().keys()].sort();
 }

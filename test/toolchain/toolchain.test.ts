@@ -3,12 +3,12 @@
 // local backend, and the assembled jars start a real Kafka 3.9 broker.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Kafka, logLevel } from "kafkajs";
 import { pulumi, repoRoot, run, runOk, uniqueName } from "../support/exec";
-import { waitFor } from "../../src/util/wait";
+import { portBlock } from "../support/ports";
+import { ClusterClient, withClient } from "../../src/clients/cluster";
+import { waitUntil } from "../../src/clients/wait";
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
 const installed = (name: string) =>
@@ -102,16 +102,6 @@ describe("a program on the local file backend", () => {
   }, 240_000);
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 async function waitForLog(container: string, needle: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -140,7 +130,7 @@ describe("the Kafka image assembled from Maven Central", () => {
 
   it(`starts a broker in ZooKeeper mode that reports Kafka ${pomKafkaVersion} and serves clients`, async () => {
     expect(pomKafkaVersion).toMatch(/^3\.9\.\d+$/);
-    const port = await freePort();
+    const port = portBlock("toolchain");
     fs.writeFileSync(path.join(conf, "zoo.cfg"), "dataDir=/var/lib/zookeeper\nclientPort=2181\nadmin.enableServer=false\n");
     fs.writeFileSync(
       path.join(conf, "server.properties"),
@@ -167,33 +157,24 @@ describe("the Kafka image assembled from Maven Central", () => {
     const logs = await waitForLog(broker, "started (kafka.server.KafkaServer)", 120_000);
     expect(logs).toContain(`Kafka version: ${pomKafkaVersion}`);
 
-    const kafka = new Kafka({ brokers: [`127.0.0.1:${port}`], clientId: name, logLevel: logLevel.NOTHING, connectionTimeout: 5000 });
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
+    const got = await withClient(new ClusterClient({ bootstrapServers: [`127.0.0.1:${port}`], clientId: name }), async (client) => {
       // "started" comes before the controller has told the broker about itself.
-      const cluster = await waitFor(async () => {
-        const c = await admin.describeCluster();
-        return c.brokers.length > 0 && c;
-      }, { what: "the broker to appear in its own metadata", timeoutMs: 30_000 });
-      expect(cluster.brokers.map((b) => b.nodeId)).toEqual([0]);
-      await admin.createTopics({ topics: [{ topic: "jars-check", numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-    } finally {
-      await admin.disconnect();
-    }
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic: "jars-check", acks: -1, messages: [{ key: "k", value: "hello from the jars" }] });
-    await producer.disconnect();
-
-    const consumer = kafka.consumer({ groupId: `${name}-g` });
-    await consumer.connect();
-    await consumer.subscribe({ topic: "jars-check", fromBeginning: true });
-    const got = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no message consumed within 30 s")), 30_000);
-      void consumer.run({ eachMessage: async ({ message }) => { clearTimeout(timer); resolve(message.value!.toString()); } });
+      const cluster = await waitUntil({
+        what: "the broker to appear in its own metadata", probe: () => client.describeCluster(),
+        done: (c) => c.brokers.length > 0, describe: (c) => `brokers: ${c.brokers.join(",") || "none"}`, timeoutMs: 30_000,
+      });
+      expect(cluster.brokers).toEqual([0]);
+      await client.createTopic("jars-check", 1, 1);
+      const producer = await client.producer();
+      try {
+        await producer.send("jars-check", [{ key: "k", value: "hello from the jars" }]);
+      } finally {
+        await producer.close();
+      }
+      let value = "";
+      await client.consume({ topic: "jars-check", fromBeginning: true, firstFetchTimeoutMs: 30_000, maxMs: 30_000, onMessage: (m) => { value = m.value; return true; } });
+      return value;
     });
-    await consumer.disconnect();
     expect(got).toBe("hello from the jars");
   }, 180_000);
 });

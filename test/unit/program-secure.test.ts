@@ -39,9 +39,8 @@ describe("the secure docker program", () => {
     const gates = created.filter((c) => c.name.endsWith("-in-sync"));
     expect(gates.map((g) => g.name)).toEqual(["kafka-0-in-sync", "kafka-1-in-sync", "kafka-2-in-sync"]);
     for (const g of gates) {
-      expect(g.inputs.sasl).toMatchObject(SECRET);
-      expect(g.inputs.sasl.value).toEqual({ mechanism: "scram-sha-512", username: "admin", password: expect.stringMatching(/^p{32,}$/) });
-      expect(g.inputs.ssl).toMatchObject({ ...SECRET, value: { ca: [FAKE_PEM] } });
+      expect(g.inputs.identity).toMatchObject(SECRET);
+      expect(g.inputs.identity.value).toEqual({ ca: FAKE_PEM, scram: { username: "admin", password: expect.stringMatching(/^p{32,}$/) } });
     }
   });
 });

@@ -71,7 +71,7 @@ describe("the docker program", () => {
       { name: "kafka-2-in-sync", brokerId: 2, after: "kafka-2-id", brokers: ["127.0.0.1:29092", "127.0.0.1:29093", "127.0.0.1:29094"] },
     ]);
     // Plaintext dev stack: no credentials to carry.
-    for (const g of gates) expect(g.inputs.sasl ?? g.inputs.ssl).toBeUndefined();
+    for (const g of gates) expect(g.inputs.identity).toBeUndefined();
   });
 
   it("gives each ZooKeeper member its id", () => {

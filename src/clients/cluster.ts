@@ -1,0 +1,305 @@
+// The cluster client: the only code that imports kafkajs. Tools, the smoke test, the roll's gates
+// and tests talk to a cluster through this small surface, and every failure leaves it as a
+// ClusterError (errors.ts). Moving off kafkajs means rewriting this folder only.
+//
+// Imports are named and from "crypto", not "node:crypto": the roll's gate runs this code inside
+// Pulumi's dynamic provider, whose closure serializer must recognise every module it captures.
+import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type Producer } from "kafkajs";
+import { ClusterError, toClusterError, type ErrorContext } from "./errors";
+
+/** How a client proves who it is: plaintext (nothing), TLS with a CA, plus SCRAM or a certificate. */
+export interface Identity {
+  /** PEM bundle of the CAs to trust; TLS is on when set. */
+  ca?: string;
+  certificate?: string;
+  privateKey?: string;
+  /** SCRAM-SHA-512 credentials, on a SASL_SSL listener. */
+  scram?: { username: string; password: string };
+}
+
+export interface ClientOptions {
+  bootstrapServers: string[];
+  identity?: Identity;
+  /** Who this client is, for messages ("as 'my-consumer'"). */
+  principal?: string;
+  clientId?: string;
+  /** Per connection; kafkajs' default of 1 s is too tight for a busy 2-core machine. */
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Retries of a retriable request; 0 for probes that expect a refusal. */
+  retries?: number;
+}
+
+export interface PartitionState { id: number; leader: number; replicas: number[]; isr: number[] }
+export interface TopicState { name: string; partitions: PartitionState[] }
+export interface Message { key?: string; value: string }
+export interface Received { topic: string; partition: number; offset: string; key?: string; value: string }
+
+export interface ProducerHandle {
+  /** Sends with acks=all unless told otherwise; resolves once acknowledged. */
+  send(topic: string, messages: Message[], acks?: -1 | 0 | 1): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  topic: string;
+  /** Default: a fresh group of this run. */
+  group?: string;
+  fromBeginning?: boolean;
+  /** Default true; false reads without moving the group's offsets. */
+  autoCommit?: boolean;
+  /** Return true to stop. */
+  onMessage: (m: Received) => boolean | void | Promise<boolean | void>;
+  /** Stop after this long without a message, once the first fetch came back (default: never). */
+  idleMs?: number;
+  /** Stop, successfully, after this long in all (default: never; the caller bounds the wait). */
+  maxMs?: number;
+  /** Called once the first fetch came back (the consumer is reading). */
+  onFirstFetch?: () => void;
+  /** Fail (kind timeout) when no fetch came back within this long: a join that never completes. */
+  firstFetchTimeoutMs?: number;
+  /** An abort (Ctrl-C) stops the consumer and resolves normally. */
+  signal?: AbortSignal;
+}
+
+const SECRETS = /password|privateKey|BEGIN [A-Z ]*PRIVATE KEY/;
+
+// Fields are assigned in the constructor, none by initializer: Pulumi's closure serializer (the
+// roll's gate runs this class inside a dynamic provider) drops class-field initializers.
+export class ClusterClient {
+  private readonly kafka: Kafka;
+  private adminClient: Admin | undefined;
+  private readonly open: Set<{ disconnect(): Promise<void> }>;
+  private readonly opts: ClientOptions;
+  readonly principal: string;
+  private readonly transport: { tls: boolean; sasl: boolean };
+
+  constructor(opts: ClientOptions) {
+    this.opts = opts;
+    this.open = new Set();
+    this.adminClient = undefined;
+    const id = opts.identity;
+    this.principal = opts.principal ?? id?.scram?.username ?? "anonymous";
+    this.transport = { tls: !!id?.ca, sasl: !!id?.scram };
+    const config: KafkaConfig = {
+      brokers: opts.bootstrapServers,
+      clientId: opts.clientId ?? "kafka-platform",
+      connectionTimeout: opts.connectionTimeoutMs ?? 5_000,
+      requestTimeout: opts.requestTimeoutMs ?? 30_000,
+      retry: { retries: opts.retries ?? 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+      logLevel: logLevel.NOTHING,
+      ...(id?.ca ? { ssl: { ca: [id.ca], cert: id.certificate, key: id.privateKey } } : {}),
+      ...(id?.scram ? { sasl: { mechanism: "scram-sha-512" as const, ...id.scram } } : {}),
+    };
+    this.kafka = new Kafka(config);
+  }
+
+  /** The same cluster as another principal (or with other patience). */
+  as(identity: Identity | undefined, principal: string, overrides: Partial<ClientOptions> = {}): ClusterClient {
+    return new ClusterClient({ ...this.opts, identity, principal, ...overrides });
+  }
+
+  /** Runs `op`, turning whatever it throws into a ClusterError that names the action and principal. */
+  private async run<T>(c: ErrorContext, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (e) {
+      throw await this.explain(e, c);
+    }
+  }
+
+  private async explain(e: unknown, c: ErrorContext): Promise<ClusterError> {
+    const ctx = { principal: this.principal, transport: this.transport, ...c };
+    // kafkajs swallows the broker's answer to FindCoordinator (GROUP_AUTHORIZATION_FAILED among
+    // them) and reports "Failed to find group coordinator": ask the broker again, directly.
+    if (c.group && (e as Error)?.name === "KafkaJSGroupCoordinatorNotFound") {
+      const answer = await this.coordinatorAnswer(c.group);
+      if (answer) return toClusterError(answer, ctx);
+    }
+    const err = toClusterError(e, ctx);
+    // A message never carries a credential, whatever a library put in it.
+    return SECRETS.test(err.message) ? new ClusterError(err.kind, `${err.kind} error (details withheld: they contained a credential)`, err.retriable, err.code) : err;
+  }
+
+  /** The broker's own error for FindCoordinator(group), or undefined when it found one. */
+  private async coordinatorAnswer(group: string): Promise<unknown> {
+    const key = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === "private:Kafka:createCluster");
+    if (!key) return undefined;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const cluster = (this.kafka as any)[key]({ allowAutoTopicCreation: false });
+    try {
+      await cluster.connect();
+      const broker = await cluster.findControllerBroker();
+      await broker.findGroupCoordinator({ groupId: group, coordinatorType: 0 });
+      return undefined;
+    } catch (e) {
+      return e;
+    } finally {
+      await cluster.disconnect().catch(() => undefined);
+    }
+  }
+
+  private async admin(): Promise<Admin> {
+    if (!this.adminClient) {
+      const a = this.kafka.admin();
+      await this.run({ action: "connect to" }, () => a.connect());
+      this.adminClient = a;
+    }
+    return this.adminClient;
+  }
+
+  async describeCluster(): Promise<{ brokers: number[]; controller: number | null }> {
+    return this.run({ action: "describe" }, async () => {
+      const c = await (await this.admin()).describeCluster();
+      return { brokers: c.brokers.map((b) => b.nodeId).sort((a, b) => a - b), controller: c.controller };
+    });
+  }
+
+  /** Every topic, Kafka's internal ones (__consumer_offsets) included. */
+  async listTopics(): Promise<string[]> {
+    return this.run({ action: "list the topics of" }, async () => (await (await this.admin()).listTopics()).sort());
+  }
+
+  async describeTopics(names: string[]): Promise<TopicState[]> {
+    if (names.length === 0) return [];
+    return this.run({ action: "describe", topic: names.length === 1 ? names[0] : undefined }, async () => {
+      const md = await (await this.admin()).fetchTopicMetadata({ topics: names });
+      return md.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions
+          .map((p) => ({ id: p.partitionId, leader: p.leader, replicas: [...p.replicas].sort((a, b) => a - b), isr: [...p.isr].sort((a, b) => a - b) }))
+          .sort((a, b) => a.id - b.id),
+      }));
+    });
+  }
+
+  /** The topics' config values as the brokers report them (defaults included). */
+  async topicConfigs(names: string[]): Promise<Record<string, Record<string, string>>> {
+    if (names.length === 0) return {};
+    return this.run({ action: "describe the configs of", topic: names.length === 1 ? names[0] : undefined }, async () => {
+      const r = await (await this.admin()).describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: 2 /* TOPIC */, name })) });
+      return Object.fromEntries(r.resources.map((res) => [res.resourceName,
+        Object.fromEntries(res.configEntries.map((e) => [e.configName, e.configValue]))]));
+    });
+  }
+
+  /** Sets a topic's dynamic configs (replaces every dynamic value: Kafka's AlterConfigs). */
+  async setTopicConfigs(topic: string, config: Record<string, string>): Promise<void> {
+    await this.run({ action: "alter the config of", topic }, async () => {
+      await (await this.admin()).alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) }] });
+    });
+  }
+
+  async createTopic(topic: string, partitions = 1, replicationFactor = -1, config: Record<string, string> = {}): Promise<void> {
+    await this.run({ action: "create", topic }, async () => {
+      const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
+      await (await this.admin()).createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries }] });
+    });
+  }
+
+  /** A group's state (Empty, Stable, Dead…) and its member count. */
+  async describeGroup(group: string): Promise<{ state: string; members: number }> {
+    return this.run({ action: "describe", group }, async () => {
+      const g = (await (await this.admin()).describeGroups([group])).groups[0];
+      return { state: g?.state ?? "Dead", members: g?.members.length ?? 0 };
+    });
+  }
+
+  /** The group's committed offsets on the topic, by partition (-1: nothing committed). */
+  async groupOffsets(group: string, topic: string): Promise<{ partition: number; offset: string }[]> {
+    return this.run({ action: "read the offsets of", group, topic }, async () => {
+      const r = await (await this.admin()).fetchOffsets({ groupId: group, topics: [topic] });
+      return (r[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
+    });
+  }
+
+  async producer(opts: { idempotent?: boolean } = {}): Promise<ProducerHandle> {
+    const idempotent = opts.idempotent ?? true;
+    // One request in flight: ordering survives retries even where idempotence is not granted.
+    const p: Producer = this.kafka.producer({ idempotent, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.run({ action: "connect to" }, () => p.connect());
+    this.open.add(p);
+    return {
+      send: (topic, messages, acks = -1) => this.run({ action: "write to", topic }, async () => {
+        await p.send({ topic, acks, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
+      }),
+      close: async () => {
+        this.open.delete(p);
+        await p.disconnect().catch(() => undefined);
+      },
+    };
+  }
+
+  /**
+   * Consumes until `onMessage` says stop, the consumer goes idle or `maxMs` runs out, or the
+   * signal aborts. A consumer that crashes (not authorized, topic gone…) rejects with the cause
+   * instead of waiting for messages that will never come. Always disconnects.
+   */
+  async consume(o: ConsumeOptions): Promise<{ count: number }> {
+    const group = o.group ?? `kp-${process.pid}-${Date.now().toString(36)}`;
+    const c: Consumer = this.kafka.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
+    this.open.add(c);
+    let count = 0;
+    const timers: NodeJS.Timeout[] = [];
+    try {
+      await this.run({ action: "connect to" }, () => c.connect());
+      await this.run({ action: "read", topic: o.topic, group }, () => c.subscribe({ topics: [o.topic], fromBeginning: o.fromBeginning ?? false }));
+      await new Promise<void>((resolve, reject) => {
+        const fail = (e: unknown) => void this.explain(e, { action: "read", topic: o.topic, group }).then(reject);
+        let idle: NodeJS.Timeout | undefined;
+        const armIdle = () => {
+          if (o.idleMs === undefined) return;
+          clearTimeout(idle);
+          idle = setTimeout(resolve, o.idleMs);
+          timers.push(idle);
+        };
+        c.on(c.events.CRASH, (e) => fail(e.payload.error));
+        let fetched = false;
+        c.on(c.events.FETCH, () => {
+          if (fetched) return;
+          fetched = true;
+          o.onFirstFetch?.();
+          armIdle();
+        });
+        if (o.maxMs !== undefined) timers.push(setTimeout(resolve, o.maxMs));
+        if (o.firstFetchTimeoutMs !== undefined) {
+          const ms = o.firstFetchTimeoutMs;
+          timers.push(setTimeout(() => fetched || reject(new ClusterError("timeout", `no fetch from topic '${o.topic}' within ${ms / 1000} s (group '${group}' as '${this.principal}')`, true, "FIRST_FETCH_TIMEOUT")), ms));
+        }
+        if (o.signal) o.signal.addEventListener("abort", () => resolve(), { once: true });
+        c.run({
+          autoCommit: o.autoCommit ?? true,
+          eachMessage: async ({ topic, partition, message }) => {
+            count++;
+            armIdle();
+            const stop = await o.onMessage({ topic, partition, offset: message.offset, key: message.key?.toString(), value: message.value?.toString() ?? "" });
+            if (stop) resolve();
+          },
+        }).catch(fail);
+      });
+      return { count };
+    } finally {
+      for (const t of timers) clearTimeout(t);
+      this.open.delete(c);
+      await c.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** Disconnects everything this client opened. Safe to call twice. */
+  async close(): Promise<void> {
+    const all = [...this.open];
+    this.open.clear();
+    if (this.adminClient) all.push(this.adminClient);
+    this.adminClient = undefined;
+    await Promise.all(all.map((x) => x.disconnect().catch(() => undefined)));
+  }
+}
+
+/** Runs `fn` with a client and closes it afterwards, whatever happened. */
+export async function withClient<T>(client: ClusterClient, fn: (c: ClusterClient) => Promise<T>): Promise<T> {
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}
