@@ -64,5 +64,6 @@ export function loadEstate(root: string = projectRoot()): EstateSpec {
     if (!(e instanceof ConfigError)) throw e;
     issues.push(...e.issues);
   }
-  throw new ConfigError(issues);
+  // Pulumi prints a RunError's message alone, once: no "unhandled exception", no stack trace.
+  throw new pulumi.RunError(new ConfigError(issues).message);
 }

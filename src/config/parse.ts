@@ -1,6 +1,7 @@
 // Turns raw stack config and a topology document into an EstateSpec, or throws one
 // ConfigError listing every problem with its key and value. Pure: no Pulumi, no I/O.
 import { Issues, NS, show } from "./issues";
+import { checkReplication } from "./replication";
 import { parseEnvironment, parsePrincipals, parseSecurity } from "./security";
 import { checkTopicConfig } from "./topic-configs";
 import type { DockerSpec, EstateSpec, KafkaSpec, Target, TopicSpec, ZooKeeperSpec } from "../model/spec";
@@ -43,6 +44,7 @@ export function parseEstate(raw: RawEstate): EstateSpec {
   const docker = parseDocker(issues, raw.config.docker ?? {}, kafka?.brokers, zookeeper?.replicas);
   const topics = parseTopology(issues, raw.topology, raw.topologySource, kafka?.brokers);
   const doc = raw.topology && typeof raw.topology === "object" && !Array.isArray(raw.topology) ? (raw.topology as Record<string, unknown>) : {};
+  if (kafka) checkReplication(issues, kafka, topics);
   const { users, groups } = parsePrincipals(issues, doc, raw.topologySource, topics, security);
   checkUserPasswords(issues, raw.config.userPasswords, users.map((u) => u.name), security);
 
@@ -213,11 +215,6 @@ function parseTopology(issues: Issues, doc: unknown, source: string, brokers?: n
         issues.add(w, r.problem.startsWith("unknown") ? r.problem : `config '${k}' ${r.problem}`);
         ok = false;
       } else config[k] = r.value;
-    }
-    const minIsr = config["min.insync.replicas"];
-    if (minIsr !== undefined && rf !== undefined && Number(minIsr) > rf) {
-      issues.add(w, `min.insync.replicas ${minIsr} > replicationFactor ${rf}`);
-      ok = false;
     }
     if (ok && partitions !== undefined && rf !== undefined && allowDelete !== undefined && typeof name === "string") {
       topics.push({ name, partitions, replicationFactor: rf, config, allowDelete });

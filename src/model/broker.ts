@@ -20,8 +20,13 @@ export function brokerProperties(
   /** Platform-managed additions (security): override defaults, cannot be declared. */
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  const n = spec.kafka.brokers;
-  const defaults: Record<string, string> = {
+  // Declared brokerConfig overrides defaults; the managed keys cannot be declared (validated).
+  return { ...brokerDefaults(spec.kafka.brokers), ...spec.kafka.brokerConfig, ...extra, ...brokerManaged(spec, brokerId, listeners) };
+}
+
+/** What the platform sets unless brokerConfig says otherwise: sized to the number of brokers. */
+export function brokerDefaults(n: number): Record<string, string> {
+  return {
     "auto.create.topics.enable": "false",
     "default.replication.factor": String(Math.min(3, n)),
     "group.initial.rebalance.delay.ms": "3000",
@@ -35,7 +40,10 @@ export function brokerProperties(
     "zookeeper.connection.timeout.ms": "30000",
     "zookeeper.session.timeout.ms": "18000",
   };
-  const managed: Record<string, string> = {
+}
+
+function brokerManaged(spec: Pick<EstateSpec, "name" | "zookeeper" | "kafka"> & Partial<Pick<EstateSpec, "security">>, brokerId: number, listeners: Listener[]): Record<string, string> {
+  return {
     "advertised.listeners": listeners.map((l) => `${l.name}://${l.advertised}`).join(","),
     "broker.id": String(brokerId),
     "inter.broker.listener.name": "INTERNAL",
@@ -44,8 +52,6 @@ export function brokerProperties(
     "log.dirs": DATA_DIRS.kafka,
     "zookeeper.connect": zookeeperConnect(spec),
   };
-  // Declared brokerConfig overrides defaults; the managed keys cannot be declared (validated).
-  return { ...defaults, ...spec.kafka.brokerConfig, ...extra, ...managed };
 }
 
 export function renderServerProperties(

@@ -19,7 +19,7 @@ const topology = (ordersRetentionMs: number, withScratch = true) => ({
   topics: [
     { name: "orders", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": 2, "retention.ms": ordersRetentionMs } },
     { name: "audit", partitions: 2, replicationFactor: 2, config: { "cleanup.policy": "compact" } },
-    ...(withScratch ? [{ name: "scratch", partitions: 1, replicationFactor: 1 }] : []),
+    ...(withScratch ? [{ name: "scratch", partitions: 1, replicationFactor: 1, config: { "min.insync.replicas": 1 } }] : []),
   ],
 });
 

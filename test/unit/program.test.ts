@@ -85,7 +85,7 @@ describe("the docker program", () => {
     const topics = ofType("kafka:index/topic:Topic");
     expect(topics.map((t) => t.inputs).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
       { name: "orders", partitions: 6, replicationFactor: 3, config: { "min.insync.replicas": "2", "retention.ms": "604800000" } },
-      { name: "scratch", partitions: 1, replicationFactor: 1, config: {} },
+      { name: "scratch", partitions: 1, replicationFactor: 1, config: { "min.insync.replicas": "1" } },
     ]);
     for (const t of topics) expect(t.provider).toMatch(/^urn:pulumi:unit::kafka-platform::.*pulumi:providers:kafka::kafka-admin::/);
   });
