@@ -1,4 +1,6 @@
-// Wiring only: load and validate config → pick the platform → components → exports.
+// Wiring only: load and validate config → refuse changes that would lose data → pick the
+// platform → components → outputs. An async program: the data-loss check reads the stack's last
+// deployment before any resource is declared, so a refusal changes nothing, in preview and up.
 import * as pulumi from "@pulumi/pulumi";
 import { adminProvider } from "./components/admin-provider";
 import { ClusterTls } from "./components/cluster-tls";
@@ -8,62 +10,76 @@ import { ScramUsers } from "./components/scram-users";
 import { Topics } from "./components/topics";
 import { ZooKeeperEnsemble } from "./components/zookeeper-ensemble";
 import { loadEstate, loadUserPasswords } from "./config/load";
+import { previousTopics } from "./config/previous";
 import { mtlsProfile, scramProfile, type Profile } from "./model/profiles";
 import { ADMIN_USER, SCRAM } from "./model/security";
+import { refusedTopicChanges } from "./model/topic-changes";
 import { createPlatform } from "./platforms";
 
-const spec = loadEstate();
-const platform = createPlatform(spec);
-const secure = spec.security.enabled;
-const scramClients = secure && spec.security.clientAuth === "scram";
-const tls = secure ? new ClusterTls("tls", { spec, hostAddresses: brokerHostAddresses(spec, platform), dnsNames: (h) => platform.dnsNames(h) }) : undefined;
-const scram = scramClients ? new ScramUsers("scram", { users: spec.users, configured: loadUserPasswords() }) : undefined;
-const zookeeper = new ZooKeeperEnsemble("zookeeper", { spec, platform, tls });
-const cluster = new KafkaCluster("kafka", { spec, platform, zookeeper: zookeeper.members, tls, adminPassword: scram?.adminPassword });
-const provider = adminProvider("kafka-admin", {
-  bootstrapServers: Object.values(cluster.hostAddresses), brokers: cluster.brokers, tls, adminPassword: scram?.adminPassword,
-});
-const declared = new Topics("topics", { topics: spec.topics, provider, brokers: cluster.brokers });
-const credentials = scram?.credentials(provider, cluster.brokers) ?? [];
-const access = new Principals("principals", { users: spec.users, provider, dependsOn: [declared, ...credentials] });
+export = async () => {
+  const spec = loadEstate();
+  const refused = refusedTopicChanges(await previousTopics(), spec.topics, spec.topologySource);
+  if (refused.length) {
+    throw new pulumi.RunError(`refusing ${refused.length} change${refused.length === 1 ? "" : "s"} that would lose data; nothing was changed:\n${refused.map((r) => `  - ${r}`).join("\n")}`);
+  }
+  const platform = createPlatform(spec);
+  const secure = spec.security.enabled;
+  const scramClients = secure && spec.security.clientAuth === "scram";
+  const tls = secure ? new ClusterTls("tls", { spec, hostAddresses: brokerHostAddresses(spec, platform), dnsNames: (h) => platform.dnsNames(h) }) : undefined;
+  const scram = scramClients ? new ScramUsers("scram", { users: spec.users, configured: loadUserPasswords() }) : undefined;
+  const zookeeper = new ZooKeeperEnsemble("zookeeper", { spec, platform, tls });
+  const cluster = new KafkaCluster("kafka", { spec, platform, zookeeper: zookeeper.members, tls, adminPassword: scram?.adminPassword });
+  const provider = adminProvider("kafka-admin", {
+    bootstrapServers: Object.values(cluster.hostAddresses), brokers: cluster.brokers, tls, adminPassword: scram?.adminPassword,
+  });
+  const declared = new Topics("topics", { topics: spec.topics, provider, brokers: cluster.brokers });
+  const credentials = scram?.credentials(provider, cluster.brokers) ?? [];
+  const access = new Principals("principals", { users: spec.users, provider, dependsOn: [declared, ...credentials] });
 
-// The contract other tools (smoke test, console tools, benchmarks) read.
-export const target = spec.target;
-export const bootstrapServers = cluster.bootstrapServers;
-export const internalBootstrapServers = cluster.internalBootstrapServers;
-export const brokers = cluster.hostAddresses;
-export const zookeeperConnect = zookeeper.connect;
-export const topics = declared.names;
-export const declaredTopics = spec.topics.map(({ name, partitions, replicationFactor, config }) => ({ name, partitions, replicationFactor, config }));
-export const security = secure ? { clientAuth: spec.security.clientAuth, acls: access.aclCount } : { clientAuth: "none" };
-/** Who may do what, as declared: the smoke test checks each user's allowed and denied operations. */
-export const principals = secure ? spec.users.map((u) => ({ name: u.name, roles: u.roles })) : undefined;
-export const caCertificate = tls?.caCertificate;
-export const certificatesExpireAt = tls?.expiry;
+  const target = spec.target;
+  const bootstrapServers = cluster.bootstrapServers;
+  const internalBootstrapServers = cluster.internalBootstrapServers;
+  const brokers = cluster.hostAddresses;
+  const zookeeperConnect = zookeeper.connect;
+  const topics = declared.names;
+  /** Also what the next deployment compares itself with (refusedTopicChanges). */
+  const declaredTopics = spec.topics.map(({ name, partitions, replicationFactor, config, allowDelete }) => ({ name, partitions, replicationFactor, config, allowDelete }));
+  const security = secure ? { clientAuth: spec.security.clientAuth, acls: access.aclCount } : { clientAuth: "none" };
+  /** Who may do what, as declared: the smoke test checks each user's allowed and denied operations. */
+  const principals = secure ? spec.users.map((u) => ({ name: u.name, roles: u.roles })) : undefined;
+  const caCertificate = tls?.caCertificate;
+  const certificatesExpireAt = tls?.expiry;
 
-/** SCRAM users: name → { username, password (secret), mechanism }, the admin included. */
-export const users = scram
-  ? pulumi.secret(pulumi.all(Object.fromEntries(
-      [[ADMIN_USER, scram.adminPassword] as const, ...spec.users.map((u) => [u.name, scram.passwords[u.name]] as const)]
-        .map(([name, password]) => [name, password.apply((p) => ({ username: name, password: p, mechanism: SCRAM.mechanism }))]),
-    )))
-  : undefined;
+  /** SCRAM users: name → { username, password (secret), mechanism }, the admin included. */
+  const users = scram
+    ? pulumi.secret(pulumi.all(Object.fromEntries(
+        [[ADMIN_USER, scram.adminPassword] as const, ...spec.users.map((u) => [u.name, scram.passwords[u.name]] as const)]
+          .map(([name, password]) => [name, password.apply((p) => ({ username: name, password: p, mechanism: SCRAM.mechanism }))]),
+      )))
+    : undefined;
 
-/** mTLS identities: certificate and key (secret) per user, and the admin's. */
-const identities = tls && !scramClients
-  ? Object.fromEntries([[ADMIN_USER, tls.client(ADMIN_USER)], ...spec.users.map((u) => [u.name, tls.client(`user-${u.name}`)] as const)])
-  : undefined;
-export const clients = identities ? pulumi.secret(pulumi.all(identities)) : undefined;
+  /** mTLS identities: certificate and key (secret) per user, and the admin's. */
+  const identities = tls && !scramClients
+    ? Object.fromEntries([[ADMIN_USER, tls.client(ADMIN_USER)], ...spec.users.map((u) => [u.name, tls.client(`user-${u.name}`)] as const)])
+    : undefined;
+  const clients = identities ? pulumi.secret(pulumi.all(identities)) : undefined;
 
-/** Per identity: kafkajs config, Java client.properties and kcat arguments, ready to paste (secret). */
-export const connectionProfiles = tls
-  ? pulumi.secret(pulumi.all([tls.trust, users ?? {}, clients ?? {}]).apply(([trust, u, c]) => {
-      const out: Record<string, Profile> = {};
-      if (scramClients) {
-        for (const [name, user] of Object.entries(u as Record<string, { password: string }>)) out[name] = scramProfile(cluster.bootstrapServers, trust, name, user.password);
-      } else {
-        for (const [name, id] of Object.entries(c as Record<string, { certificate: string; privateKey: string }>)) out[name] = mtlsProfile(cluster.bootstrapServers, trust, id.certificate, id.privateKey);
-      }
-      return out;
-    }))
-  : undefined;
+  /** Per identity: kafkajs config, Java client.properties and kcat arguments, ready to paste (secret). */
+  const connectionProfiles = tls
+    ? pulumi.secret(pulumi.all([tls.trust, users ?? {}, clients ?? {}]).apply(([trust, u, c]) => {
+        const out: Record<string, Profile> = {};
+        if (scramClients) {
+          for (const [name, user] of Object.entries(u as Record<string, { password: string }>)) out[name] = scramProfile(cluster.bootstrapServers, trust, name, user.password);
+        } else {
+          for (const [name, id] of Object.entries(c as Record<string, { certificate: string; privateKey: string }>)) out[name] = mtlsProfile(cluster.bootstrapServers, trust, id.certificate, id.privateKey);
+        }
+        return out;
+      }))
+    : undefined;
+
+  // The contract other tools (smoke test, console tools, benchmarks) read.
+  return {
+    target, bootstrapServers, internalBootstrapServers, brokers, zookeeperConnect, topics, declaredTopics, security, principals,
+    caCertificate, certificatesExpireAt, users, clients, connectionProfiles,
+  };
+};

@@ -44,16 +44,18 @@ export async function waitUntil<O>(w: WaitSpec<O>): Promise<O> {
   const start = Date.now();
   const deadline = start + w.timeoutMs;
   let last = "no answer yet";
+  const probeMs = w.probeTimeoutMs ?? 10_000;
   for (;;) {
     const left = deadline - Date.now();
     try {
-      const o = await within(Math.max(1, Math.min(w.probeTimeoutMs ?? 10_000, left)), w.probe, "the probe");
+      const o = await within(Math.max(1, Math.min(probeMs, left)), w.probe, "the probe");
       if (w.done(o)) return o;
       last = `${w.describe(o)} (${((Date.now() - start) / 1000).toFixed(1)} s in)`;
     } catch (e) {
       last = `the last probe failed: ${(e as Error).message}`;
     }
-    if (Date.now() >= deadline) throw new WaitTimeoutError(w.what, w.timeoutMs, last);
-    await new Promise((r) => setTimeout(r, Math.min(w.intervalMs ?? 500, Math.max(0, deadline - Date.now()))));
+    // Too little time left for a fair probe: report what the last full one saw instead.
+    if (deadline - Date.now() < Math.min(100, probeMs)) throw new WaitTimeoutError(w.what, w.timeoutMs, last);
+    await new Promise((r) => setTimeout(r, Math.min(w.intervalMs ?? 500, Math.max(0, deadline - Date.now() - Math.min(100, probeMs)))));
   }
 }

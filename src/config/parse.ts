@@ -62,6 +62,7 @@ export function parseEstate(raw: RawEstate): EstateSpec {
     topics,
     users,
     groups,
+    topologySource: raw.topologySource,
   };
 }
 

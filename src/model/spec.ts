@@ -84,4 +84,6 @@ export interface EstateSpec {
   users: UserSpec[];
   /** Consumer groups a role may name; a consumer role's group must be one of these. */
   groups: string[];
+  /** Where the topology came from (stacks/<stack>/topology.yaml), for messages. */
+  topologySource: string;
 }

@@ -11,23 +11,28 @@ export interface Created { type: string; name: string; inputs: Record<string, an
 export async function runProgramUnderMocks(
   config: Record<string, unknown>,
   outputsOf: (type: string, inputs: Record<string, any>) => Record<string, unknown> = () => ({}),
+  /** Outputs of the stack's last deployment, as its StackReference to itself reads them. */
+  previous: Record<string, unknown> = {},
+  /** Receives every resource as it is registered, also when the program then fails. */
+  created: Created[] = [],
 ): Promise<Created[]> {
-  const created: Created[] = [];
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config)
     .map(([k, v]) => [`kafka-platform:${k}`, typeof v === "string" ? v : JSON.stringify(v)])));
   pulumi.runtime.setMocks({
     newResource(args) {
       created.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+      if (args.type === "pulumi:pulumi:StackReference") return { id: args.inputs.name, state: { ...args.inputs, outputs: previous, secretOutputNames: [] } };
       return { id: `${args.name}-id`, state: { ...args.inputs, ...outputsOf(args.type, args.inputs) } };
     },
     call(args) {
       throw new Error(`Mock not implemented: ${args.token}`);
     },
-  }, "kafka-platform", "unit", false);
+  }, "kafka-platform", "unit", false, "organization");
   monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
-  const program = await import("../../src/index");
-  // Wait for every export, then for every registration still in flight.
-  await Promise.all(Object.values(program).map((v) => (pulumi.Output.isInstance(v) ? new Promise((r) => (v as pulumi.Output<unknown>).apply(r)) : v)));
+  const mod = await import("../../src/index");
+  const outputs = await ((mod as unknown as { default: () => Promise<Record<string, unknown>> }).default)();
+  // Wait for every output, then for every registration still in flight.
+  await Promise.all(Object.values(outputs).map((v) => (pulumi.Output.isInstance(v) ? new Promise((r) => (v as pulumi.Output<unknown>).apply(r)) : v)));
   await pulumi.runtime.disconnect();
   return created;
 }

@@ -3,7 +3,8 @@
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/exec";
-import { runProgramUnderMocks, type Created } from "../support/mock-program";
+import * as fs from "node:fs";
+import { registeredUrns, runProgramUnderMocks, type Created } from "../support/mock-program";
 
 let created: Created[] = [];
 
@@ -22,6 +23,15 @@ beforeAll(async () => {
 const ofType = (t: string) => created.filter((c) => c.type === t);
 
 describe("the docker program", () => {
+  // A resource's URN is its identity in state: a rename without an alias replaces it (a broker,
+  // its volume, a topic and its data). Renames must show up here, and ship with aliases.
+  it("registers exactly the golden list of URNs (UPDATE_GOLDEN=1 rewrites it after a reviewed rename)", () => {
+    const file = path.join(__dirname, "golden/program-dev.urns");
+    const urns = registeredUrns();
+    if (process.env.UPDATE_GOLDEN === "1") fs.writeFileSync(file, `${urns.join("\n")}\n`);
+    expect(urns).toEqual(fs.readFileSync(file, "utf8").trim().split("\n"));
+  });
+
   it("creates one network, 6 containers and 6 volumes named from the stack", () => {
     expect(ofType("docker:index/network:Network").map((n) => n.inputs.name)).toEqual(["kp-unit"]);
     expect(ofType("docker:index/container:Container").map((c) => c.inputs.name).sort()).toEqual([

@@ -32,11 +32,6 @@ describe("secure broker properties", () => {
     expect(Object.keys(s).filter((k) => k.includes("sasl"))).toEqual([]);
   });
 
-  it("renders no secret: only file locations", () => {
-    const s = JSON.stringify(brokerSecurityProperties(spec("scram")));
-    expect(s).not.toMatch(/password|BEGIN/i);
-    expect(s).toContain("/etc/kafka/secrets/keystore.pem");
-  });
 });
 
 describe("secure ZooKeeper", () => {
