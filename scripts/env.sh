@@ -27,5 +27,29 @@ export PULUMI_NODEJS_TRANSPILE_ONLY="${PULUMI_NODEJS_TRANSPILE_ONLY:-true}"
 # Docker builds: the legacy builder works with Debian's 20.10 engine and no buildx plugin.
 export DOCKER_BUILDKIT=0
 
-kp_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 kp_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The stack argument of up/down, wherever it stands: `--stack S`, `--stack=S` or a bare `S`
+# (default $KP_STACK, else dev). Anything else is refused (exit 2) before anything runs, and so
+# is a stack that has no Pulumi.<stack>.yaml: a typo must not deploy (or destroy) another stack.
+kp_stack_arg() {
+  local usage="$1"; shift
+  local s=""
+  set_s() { [ -z "$s" ] || [ "$s" = "$1" ] || { printf "error: two stacks named: '%s' and '%s'\nusage: %s\n" "$s" "$1" "$usage" >&2; exit 2; }; s="$1"; }
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --stack) [ -n "${2:-}" ] || { printf 'error: --stack needs a name\nusage: %s\n' "$usage" >&2; exit 2; }; set_s "$2"; shift 2 ;;
+      --stack=*) set_s "${1#--stack=}"; shift ;;
+      -h|--help) printf 'usage: %s\n' "$usage"; exit 0 ;;
+      -*) printf "error: unknown option '%s'\nusage: %s\n" "$1" "$usage" >&2; exit 2 ;;
+      *) set_s "$1"; shift ;;
+    esac
+  done
+  s="${s:-${KP_STACK:-dev}}"
+  if [ ! -f "$KP_ROOT/Pulumi.$s.yaml" ]; then
+    local known; known="$(cd "$KP_ROOT" && ls Pulumi.*.yaml 2>/dev/null | sed 's/^Pulumi\.//; s/\.yaml$//' | paste -sd, - | sed 's/,/, /g')"
+    printf "error: no stack '%s' in this project (no Pulumi.%s.yaml; stacks: %s)\n" "$s" "$s" "$known" >&2
+    exit 2
+  fi
+  KP_STACK_NAME="$s"
+}

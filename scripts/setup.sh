@@ -9,12 +9,20 @@
 #   4 kafka jars              Kafka, ZooKeeper, MirrorMaker 2, tools from Maven Central
 #   5 docker engine           Debian's docker.io + dockerd when `docker info` fails
 #   6 images                  a JRE base (registry, or Debian minbase imported) + images/kafka
+# Output is a progress report: one line per step (duration, cache hit or what was built); every
+# tool's output goes to .tools/logs/<step>.log. A failing step prints its name, the last 40 lines
+# of its log and the log's path, and setup exits non-zero. When nothing had to be done: one line.
 # Env: KP_BASE_IMAGE (registry base, default eclipse-temurin:17-jre), KP_KAFKA_IMAGE,
 #      KP_CACHE (build cache, default ~/.cache/kafka-platform), KP_SETUP_STEPS (e.g. "1 2").
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$KP_ROOT"
-mkdir -p "$KP_TOOLS/bin" "$KP_CACHE"
+mkdir -p "$KP_TOOLS/bin" "$KP_CACHE" "$KP_TOOLS/logs"
+
+# A step's one-line result goes to fd 3 (the progress report); everything else to its log.
+# `hit` marks a step that had nothing to do.
+done_() { printf '%s\n' "$*" >&3; }
+hit() { printf 'hit: %s\n' "$*" >&3; }
 
 sha() { cat "$@" | sha256sum | cut -c1-16; }
 # Hash of a folder's tracked files (names and working-tree contents): stable across clones,
@@ -26,33 +34,34 @@ sha_tree() { (cd "$KP_ROOT" && git ls-files -z -- "$1" | LC_ALL=C sort -z | xarg
 prune_cache() {
   local dir="$1" prefix="$2"
   ls -1dt "$dir/$prefix"* 2>/dev/null | grep -v '\.tmp$' | tail -n +4 | while read -r old; do
-    kp_log "cache: removing $old (not among the 3 most recently used)"; rm -rf "$old"; done
+    echo "cache: removing $old (not among the 3 most recently used)"; rm -rf "$old"; done
 }
 # apt-get install, updating the package lists once per run when a package is unknown.
 apt_install() {
   [ "$(id -u)" = 0 ] || kp_die "need root to apt-get install $*; install them and re-run"
-  if [ -z "${KP_APT_UPDATED:-}" ]; then apt-get update -qq >&2; KP_APT_UPDATED=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+  if [ -z "${KP_APT_UPDATED:-}" ]; then apt-get update -qq; KP_APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
 }
 
 step_npm() {
   local stamp; stamp="$(sha package-lock.json package.json)-$(node --version)"
   if [ -f node_modules/.kp-stamp ] && [ "$(cat node_modules/.kp-stamp)" = "$stamp" ]; then
-    kp_log "npm: node_modules up to date"; return; fi
-  npm ci --no-audit --no-fund >&2
+    hit "node_modules up to date"; return; fi
+  npm ci --no-audit --no-fund
   echo "$stamp" > node_modules/.kp-stamp
+  done_ "npm ci: node_modules $(du -sh node_modules | cut -f1)"
 }
 
 step_pulumi() {
   local found; found="$(PATH="${PATH#"$KP_TOOLS/bin:"}" command -v pulumi || true)"
   if [ -n "$found" ] && "$found" version 2>/dev/null | grep -qx "v$KP_PULUMI_VERSION"; then
-    kp_log "pulumi: using $found (v$KP_PULUMI_VERSION)"; rm -f "$KP_TOOLS/bin/pulumi"; return; fi
+    hit "using $found (v$KP_PULUMI_VERSION)"; rm -f "$KP_TOOLS/bin/pulumi"; return; fi
   command -v go >/dev/null || kp_die "Go (>= 1.25) is needed to build the Pulumi CLI"
-  local key dir
+  local key dir built=""
   key="$(sha_tree toolchain/pulumi)-$(go env GOVERSION)"
   dir="$KP_CACHE/pulumi/v$KP_PULUMI_VERSION-$key"
   if [ ! -x "$dir/pulumi" ] || [ ! -x "$dir/pulumi-language-nodejs" ]; then
-    kp_log "pulumi: building v$KP_PULUMI_VERSION from Go modules (minutes on a cold cache)"
+    echo "building pulumi v$KP_PULUMI_VERSION from Go modules"; built=1
     local ld="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$KP_PULUMI_VERSION"
     rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
     (cd toolchain/pulumi &&
@@ -65,54 +74,60 @@ step_pulumi() {
   ln -sfn "$dir/pulumi" "$KP_TOOLS/bin/pulumi"
   ln -sfn "$dir/pulumi-language-nodejs" "$KP_TOOLS/bin/pulumi-language-nodejs"
   ln -sfn "$KP_ROOT/toolchain/pulumi/bin/pulumi-resource-pulumi-nodejs" "$KP_TOOLS/bin/pulumi-resource-pulumi-nodejs"
-  kp_log "pulumi: $("$KP_TOOLS/bin/pulumi" version)"
+  if [ -n "$built" ]; then done_ "built pulumi $("$KP_TOOLS/bin/pulumi" version) and its Node.js language host (cache: $dir)"
+  else hit "pulumi $("$KP_TOOLS/bin/pulumi" version) from the build cache"; fi
 }
 
 step_plugins() {
   local installed; installed="$(pulumi plugin ls --json 2>/dev/null || echo '[]')"
-  local dir name ver have key bin
+  local dir name ver have key bin result=() all_hit=1
   for dir in toolchain/providers/*/; do
     name="$(basename "$dir")"
     [ -f "node_modules/@pulumi/$name/package.json" ] || continue   # provider not used
     ver="$(node -p "require('./node_modules/@pulumi/$name/package.json').pulumi.version")"
     have="$(node -e 'const [n,v]=process.argv.slice(1);const l=JSON.parse(require("fs").readFileSync(0,"utf8"));
       process.stdout.write(l.some(p=>p.kind==="resource"&&p.name===n&&p.version===v)?"yes":"no")' "$name" "$ver" <<<"$installed")"
-    if [ "$have" = yes ]; then kp_log "plugin $name: v$ver installed"; continue; fi
+    if [ "$have" = yes ]; then result+=("$name $ver installed"); continue; fi
+    all_hit=""
     key="$(sha_tree "$dir")-$(go env GOVERSION)"
     bin="$KP_CACHE/providers/$name-v$ver-$key/pulumi-resource-$name"
     if [ ! -x "$bin" ]; then
-      kp_log "plugin $name: building v$ver from Go modules (minutes on a cold cache)"
+      echo "building plugin $name v$ver from Go modules"
       rm -rf "$(dirname "$bin").tmp"; mkdir -p "$(dirname "$bin").tmp"
-      OUT="$(dirname "$bin").tmp/pulumi-resource-$name" VERSION="$ver" WORK="$KP_TOOLS/build/$name" bash "$dir/build.sh" >&2
+      OUT="$(dirname "$bin").tmp/pulumi-resource-$name" VERSION="$ver" WORK="$KP_TOOLS/build/$name" bash "$dir/build.sh"
       rm -rf "$(dirname "$bin")" && mv "$(dirname "$bin").tmp" "$(dirname "$bin")"
+      result+=("$name $ver built")
+    else
+      result+=("$name $ver from the build cache")
     fi
     touch "$(dirname "$bin")" && prune_cache "$KP_CACHE/providers" "$name-"
-    pulumi plugin install resource "$name" "$ver" --file "$bin" >&2
-    kp_log "plugin $name: v$ver installed"
+    pulumi plugin install resource "$name" "$ver" --file "$bin"
   done
+  if [ -n "$all_hit" ]; then hit "$(IFS=,; echo "${result[*]}" | sed 's/,/, /g')"
+  else done_ "$(IFS=,; echo "${result[*]}" | sed 's/,/, /g')"; fi
 }
 
 step_jars() {
   local stamp; stamp="$(sha toolchain/kafka/pom.xml)"
   if [ -f "$KP_TOOLS/kafka/.stamp" ] && [ "$(cat "$KP_TOOLS/kafka/.stamp")" = "$stamp" ]; then
-    kp_log "kafka jars: up to date ($(ls "$KP_TOOLS/kafka/libs" | wc -l) jars)"; return; fi
+    hit "$(ls "$KP_TOOLS/kafka/libs" | wc -l) jars up to date"; return; fi
   command -v mvn >/dev/null || apt_install maven
   rm -rf "$KP_TOOLS/kafka" && mkdir -p "$KP_TOOLS/kafka"
   mvn -B -q -f toolchain/kafka/pom.xml dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$KP_TOOLS/kafka/libs" >&2
+    -DincludeScope=runtime -DoutputDirectory="$KP_TOOLS/kafka/libs"
   echo "$stamp" > "$KP_TOOLS/kafka/.stamp"
-  kp_log "kafka jars: $(ls "$KP_TOOLS/kafka/libs" | wc -l) jars"
+  done_ "assembled $(ls "$KP_TOOLS/kafka/libs" | wc -l) jars from Maven Central"
 }
 
 step_docker() {
-  if docker info >/dev/null 2>&1; then kp_log "docker: engine running"; return; fi
+  if docker info >/dev/null 2>&1; then hit "engine $(docker version -f '{{.Server.Version}}') running"; return; fi
   command -v dockerd >/dev/null || apt_install docker.io
   [ "$(id -u)" = 0 ] || kp_die "docker engine not reachable and not root: start Docker and re-run"
-  kp_log "docker: starting dockerd (log: $KP_CACHE/dockerd.log)"
+  echo "starting dockerd (log: $KP_CACHE/dockerd.log)"
   setsid nohup dockerd >"$KP_CACHE/dockerd.log" 2>&1 </dev/null &
   local i; for i in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
   docker info >/dev/null 2>&1 || kp_die "dockerd did not answer within 60 s; see $KP_CACHE/dockerd.log"
-  kp_log "docker: engine $(docker version -f '{{.Server.Version}}')"
+  done_ "started dockerd, engine $(docker version -f '{{.Server.Version}}') (its log: $KP_CACHE/dockerd.log)"
 }
 
 # The JRE base image: the configured registry image when present or pullable, else a Debian
@@ -122,10 +137,10 @@ base_image() {
   if docker image inspect "$KP_BASE_IMAGE" >/dev/null 2>&1; then echo "$KP_BASE_IMAGE"; return; fi
   if [ -z "$explicit" ] && docker image inspect "$KP_LOCAL_BASE_IMAGE" >/dev/null 2>&1; then
     echo "$KP_LOCAL_BASE_IMAGE"; return; fi
-  if timeout 60 docker pull -q "$KP_BASE_IMAGE" >&2 2>/dev/null; then echo "$KP_BASE_IMAGE"; return; fi
+  if timeout 60 docker pull -q "$KP_BASE_IMAGE" >&2; then echo "$KP_BASE_IMAGE"; return; fi
   [ -z "$explicit" ] || kp_die "base image $KP_BASE_IMAGE is neither present nor pullable"
-  kp_log "images: no registry reachable; building $KP_LOCAL_BASE_IMAGE with debootstrap"
-  command -v debootstrap >/dev/null || apt_install debootstrap
+  echo "no registry reachable; building $KP_LOCAL_BASE_IMAGE with debootstrap" >&2
+  command -v debootstrap >/dev/null || apt_install debootstrap >&2
   local mirror rootfs="$KP_TOOLS/build/rootfs"
   mirror="$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)"
   rm -rf "$rootfs"
@@ -137,6 +152,7 @@ base_image() {
   tar -C "$rootfs" -c . | docker import \
     --change 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' --change 'CMD ["/bin/bash"]' \
     - "$KP_LOCAL_BASE_IMAGE" >&2
+  echo "built $KP_LOCAL_BASE_IMAGE" >&2
   rm -rf "$rootfs"
   echo "$KP_LOCAL_BASE_IMAGE"
 }
@@ -146,26 +162,49 @@ step_images() {
   base="$(base_image)"; base_id="$(docker image inspect -f '{{.Id}}' "$base")"
   inputs="$(sha_tree images/kafka)-$(cat "$KP_TOOLS/kafka/.stamp")-${base_id:7:16}"
   if [ "$(docker image inspect -f '{{index .Config.Labels "kafka-platform.inputs"}}' "$KP_KAFKA_IMAGE" 2>/dev/null)" = "$inputs" ]; then
-    kp_log "images: $KP_KAFKA_IMAGE up to date (base $base)"; return; fi
+    hit "$KP_KAFKA_IMAGE up to date (base $base)"; return; fi
   rm -rf "$ctx" && mkdir -p "$ctx"
   cp -al "$KP_TOOLS/kafka/libs" "$ctx/libs"
   cp -r images/kafka/. "$ctx/"
-  docker build -q --build-arg "BASE_IMAGE=$base" --build-arg "KAFKA_VERSION=$KP_KAFKA_VERSION" \
-    --label "kafka-platform.inputs=$inputs" -t "$KP_KAFKA_IMAGE" "$ctx" >&2
+  docker build --build-arg "BASE_IMAGE=$base" --build-arg "KAFKA_VERSION=$KP_KAFKA_VERSION" \
+    --label "kafka-platform.inputs=$inputs" -t "$KP_KAFKA_IMAGE" "$ctx"
   rm -rf "$ctx"
-  kp_log "images: built $KP_KAFKA_IMAGE from $base"
+  done_ "built $KP_KAFKA_IMAGE from $base"
 }
 
 steps=(npm pulumi plugins jars docker images)
-summary=()
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 secs() { local d=$(( $(ms) - $1 )); printf '%d.%d' $((d / 1000)) $((d % 1000 / 100)); }
+report=()
+all_hit=1
 t_all=$(ms)
 for i in "${!steps[@]}"; do
-  n=$((i + 1))
+  n=$((i + 1)) name="${steps[$i]}"
   if [ -n "${KP_SETUP_STEPS:-}" ] && ! [[ " $KP_SETUP_STEPS " == *" $n "* ]]; then continue; fi
+  log="$KP_TOOLS/logs/$name.log" result="$KP_TOOLS/logs/.$name.result"
   t0=$(ms)
-  "step_${steps[$i]}"
-  summary+=("${steps[$i]} $(secs "$t0") s")
+  printf '### %s %s\n' "$(date -Is)" "$name" >"$log"
+  set +e
+  ( set -e; "step_$name" ) >>"$log" 2>&1 3>"$result"
+  rc=$?
+  set -e
+  if [ "$rc" != 0 ]; then
+    {
+      printf 'setup: step %d/%d (%s) FAILED after %s s, exit %d. The last 40 lines of its log:\n' "$n" "${#steps[@]}" "$name" "$(secs "$t0")" "$rc"
+      tail -n 40 "$log" | sed 's/^/  | /'
+      printf 'setup: full log: %s\n' "$log"
+    } >&2
+    exit 1
+  fi
+  line="$(tail -n 1 "$result" 2>/dev/null)"
+  case "$line" in hit:*) ;; *) all_hit="" ;; esac
+  report+=("$(printf 'setup %d/%d %-8s %6s s  %s' "$n" "${#steps[@]}" "$name" "$(secs "$t0")" "${line:-done}")")
+  # Cold steps take minutes: say each as it ends, not all at the end.
+  [ -n "$all_hit" ] || { printf '%s\n' "${report[@]}" >&2; report=(); }
 done
-kp_log "setup done in $(secs "$t_all") s: $(IFS=';'; echo "${summary[*]}")"
+if [ -n "$all_hit" ]; then
+  printf 'setup: everything up to date (%s s; logs in %s)\n' "$(secs "$t_all")" "${KP_TOOLS#"$KP_ROOT/"}/logs" >&2
+else
+  [ "${#report[@]}" = 0 ] || printf '%s\n' "${report[@]}" >&2
+  printf 'setup: done in %s s (logs in %s)\n' "$(secs "$t_all")" "${KP_TOOLS#"$KP_ROOT/"}/logs" >&2
+fi

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `npm run up [-- --stack NAME]`: deploy a stack (default dev) with `pulumi up`, then smoke-test it.
-# Setup has already run (package.json chains it).
+# `npm run up [-- [--stack] NAME]`: setup, then deploy a stack (default dev) with `pulumi up`,
+# then smoke-test it. Arguments are checked before anything runs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-stack="dev"
-[ "${1:-}" = "--stack" ] && stack="$2"
+kp_stack_arg "npm run up [-- [--stack] NAME]   (stacks: Pulumi.<NAME>.yaml)" "$@"
+stack="$KP_STACK_NAME"
+bash "$KP_ROOT/scripts/setup.sh"
 p() { bash "$KP_ROOT/scripts/pulumi.sh" "$@"; }
 
 p stack select "$stack" >/dev/null 2>&1 || p stack init "$stack" --non-interactive >/dev/null
@@ -22,7 +23,8 @@ secure=""
 if p stack output caCertificate --stack "$stack" >/dev/null 2>&1; then
   secure="
   This stack is secure: clients need TLS and an identity. Ready-to-paste settings per user:
-  npm run pulumi -- stack output connectionProfiles --show-secrets --stack $stack"
+  npm run pulumi -- stack output connectionProfiles --show-secrets --stack $stack
+  The tools act as the admin, or as a user with --as NAME."
 fi
 cat <<INFO
 

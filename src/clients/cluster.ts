@@ -125,7 +125,6 @@ export class ClusterClient {
   private async coordinatorAnswer(group: string): Promise<unknown> {
     const key = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === "private:Kafka:createCluster");
     if (!key) return undefined;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const cluster = (this.kafka as any)[key]({ allowAutoTopicCreation: false });
     try {
       await cluster.connect();

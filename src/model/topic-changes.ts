@@ -1,7 +1,9 @@
 // Which changes to the declared topics would lose data, compared with the last deployment:
-// removing a topic deletes it; fewer partitions or another replication factor make the kafka
-// provider delete and re-create it. Each is refused unless the topic was deployed with
-// allowDelete: true. Pure: the program feeds it the stack's previous `declaredTopics` output.
+// removing a topic deletes it; fewer partitions make the kafka provider delete and re-create it
+// (Kafka cannot remove partitions). Each is refused unless the topic was deployed with
+// allowDelete: true. Another replication factor is not refused: the provider (v0.13.1) moves
+// replicas in place with AlterPartitionReassignments, which every Kafka 3.x broker supports.
+// Pure: the program feeds it the stack's previous `declaredTopics` output.
 
 export interface LedgerTopic {
   name: string;
@@ -23,11 +25,8 @@ export function refusedTopicChanges(previous: LedgerTopic[], next: LedgerTopic[]
       out.push(`topic '${old.name}' is no longer declared: removing it would delete the topic and its data; ${optIn(old.name)}`);
       continue;
     }
-    const changes: string[] = [];
-    if (now.partitions < old.partitions) changes.push(`partitions ${old.partitions} → ${now.partitions}`);
-    if (now.replicationFactor !== old.replicationFactor) changes.push(`replicationFactor ${old.replicationFactor} → ${now.replicationFactor}`);
-    if (changes.length) {
-      out.push(`topic '${old.name}': ${changes.join(", ")} would delete and re-create the topic, losing its data; ${optIn(old.name)}`);
+    if (now.partitions < old.partitions) {
+      out.push(`topic '${old.name}': partitions ${old.partitions} → ${now.partitions} would delete and re-create the topic, losing its data; ${optIn(old.name)}`);
     }
   }
   return out;

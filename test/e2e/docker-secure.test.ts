@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterClient, withClient, type Identity } from "../../src/clients/cluster";
 import { ClusterError, type ErrorKind } from "../../src/clients/errors";
 import { createCa, issueCert } from "../../src/model/certs";
-import { pulumi, repoRoot, run, runOk, uniqueName } from "../support/exec";
+import { repoRoot, run, runOk, uniqueName } from "../support/exec";
 import { portBlock } from "../support/ports";
 import { TestStack } from "../support/stack";
 import type { StackOutputs } from "../../src/clients/stack";

@@ -18,7 +18,7 @@ export async function runProgramUnderMocks(
 ): Promise<Created[]> {
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config)
     .map(([k, v]) => [`kafka-platform:${k}`, typeof v === "string" ? v : JSON.stringify(v)])));
-  pulumi.runtime.setMocks({
+  await pulumi.runtime.setMocks({
     newResource(args) {
       created.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
       if (args.type === "pulumi:pulumi:StackReference") return { id: args.inputs.name, state: { ...args.inputs, outputs: previous, secretOutputNames: [] } };

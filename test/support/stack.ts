@@ -53,7 +53,6 @@ export class TestStack {
   }
 
   /** Every output with secrets in plaintext (passwords, keys, profiles), untyped as tests probe it. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   secretOutputs(): any {
     return JSON.parse(this.output(["--json", "--show-secrets"]));
   }
