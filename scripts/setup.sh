@@ -70,10 +70,10 @@ step_pulumi() {
     rm -rf "$dir" && mv "$dir.tmp" "$dir"
   fi
   touch "$dir" && prune_cache "$KP_CACHE/pulumi" "v"
-  # The CLI finds its language host and the dynamic-provider shim next to itself or on PATH.
-  ln -sfn "$dir/pulumi" "$KP_TOOLS/bin/pulumi"
-  ln -sfn "$dir/pulumi-language-nodejs" "$KP_TOOLS/bin/pulumi-language-nodejs"
-  ln -sfn "$KP_ROOT/toolchain/pulumi/bin/pulumi-resource-pulumi-nodejs" "$KP_TOOLS/bin/pulumi-resource-pulumi-nodejs"
+  # The CLI looks for its language host and the dynamic-provider shim next to itself, and on PATH;
+  # when the two differ it warns on every run ("using … from $PATH"): so both point at one copy.
+  cp toolchain/pulumi/bin/pulumi-resource-pulumi-nodejs "$dir/"
+  local f; for f in pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do ln -sfn "$dir/$f" "$KP_TOOLS/bin/$f"; done
   if [ -n "$built" ]; then done_ "built pulumi $("$KP_TOOLS/bin/pulumi" version) and its Node.js language host (cache: $dir)"
   else hit "pulumi $("$KP_TOOLS/bin/pulumi" version) from the build cache"; fi
 }

@@ -51,13 +51,13 @@ describe("parseEstate", () => {
   const cases: [string, (r: RawEstate) => void, string[]][] = [
     ["RF > brokers", (r) => { topic(r).replicationFactor = 4; }, ["topic 'my-topic': replicationFactor 4 > brokers 3"]],
     ["min.insync.replicas > RF (3 > 2)", (r) => { topic(r).replicationFactor = 2; topic(r).config = { "min.insync.replicas": 3 }; },
-      ["topic 'my-topic': min.insync.replicas 3 > replicationFactor 2"]],
+      ["topic 'my-topic': min.insync.replicas 3 > replicationFactor 2: Kafka caps it, so acks=all writes would be acknowledged with 2 copies"]],
     ["RF 1 under the brokers' default min.insync.replicas 2", (r) => { topic(r).replicationFactor = 1; topic(r).config = {}; },
-      ["topic 'my-topic': replicationFactor 1 < min.insync.replicas 2 (the brokers' default with 3 brokers): every acks=all write would be refused; " +
-        "set config min.insync.replicas: 1 on the topic, or a replicationFactor of at least 2"]],
+      ["topic 'my-topic': replicationFactor 1 < min.insync.replicas 2 (the brokers' default with 3 brokers): Kafka caps it, so acks=all writes would be " +
+        "acknowledged with 1 copy; set config min.insync.replicas: 1 on the topic to say so, or a replicationFactor of at least 2"]],
     ["RF 2 under a declared broker min.insync.replicas 3", (r) => { topic(r).replicationFactor = 2; topic(r).config = {}; kafka(r).brokerConfig = { "min.insync.replicas": 3 }; },
-      ["topic 'my-topic': replicationFactor 2 < min.insync.replicas 3 (from kafka-platform:kafka.brokerConfig.min.insync.replicas): every acks=all write would be refused; " +
-        "set config min.insync.replicas: 2 on the topic, or a replicationFactor of at least 3"]],
+      ["topic 'my-topic': replicationFactor 2 < min.insync.replicas 3 (from kafka-platform:kafka.brokerConfig.min.insync.replicas): Kafka caps it, so acks=all writes would be " +
+        "acknowledged with 2 copies; set config min.insync.replicas: 2 on the topic to say so, or a replicationFactor of at least 3"]],
     ["a broker replica count larger than the cluster", (r) => { kafka(r).brokerConfig = { "offsets.topic.replication.factor": 5 }; },
       ["kafka-platform:kafka.brokerConfig.offsets.topic.replication.factor: 5 > brokers 3: consumer groups could not commit offsets (__consumer_offsets cannot be created)"]],
     ["a broker replica count that is not a number", (r) => { kafka(r).brokerConfig = { "min.insync.replicas": "two" }; },
