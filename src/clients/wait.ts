@@ -39,23 +39,31 @@ export async function within<T>(ms: number, op: () => Promise<T>, what: string):
   }
 }
 
-/** Probes until `done`, or throws WaitTimeoutError with the last observation; returns the final one. */
+/**
+ * Probes until `done`, or throws WaitTimeoutError; returns the final observation. The timeout
+ * names the last observation and, if probes failed after it, the last failure too. A probe is
+ * started only with a fair share of time left (1 s, or the probe bound if smaller), so a final
+ * sliver of a probe never replaces what was seen.
+ */
 export async function waitUntil<O>(w: WaitSpec<O>): Promise<O> {
-  const start = Date.now();
-  const deadline = start + w.timeoutMs;
-  let last = "no answer yet";
+  const deadline = Date.now() + w.timeoutMs;
   const probeMs = w.probeTimeoutMs ?? 10_000;
+  const fair = Math.min(1000, probeMs);
+  let seen: string | undefined;
+  let failed: string | undefined;
+  const lastState = () =>
+    seen === undefined ? (failed === undefined ? "no answer yet" : `the last probe failed: ${failed}`)
+      : failed === undefined ? seen : `${seen}; a later probe failed: ${failed}`;
   for (;;) {
-    const left = deadline - Date.now();
     try {
-      const o = await within(Math.max(1, Math.min(probeMs, left)), w.probe, "the probe");
+      const o = await within(Math.min(probeMs, Math.max(fair, deadline - Date.now())), w.probe, "the probe");
       if (w.done(o)) return o;
-      last = `${w.describe(o)} (${((Date.now() - start) / 1000).toFixed(1)} s in)`;
+      seen = w.describe(o);
+      failed = undefined;
     } catch (e) {
-      last = `the last probe failed: ${(e as Error).message}`;
+      failed = (e as Error).message;
     }
-    // Too little time left for a fair probe: report what the last full one saw instead.
-    if (deadline - Date.now() < Math.min(100, probeMs)) throw new WaitTimeoutError(w.what, w.timeoutMs, last);
-    await new Promise((r) => setTimeout(r, Math.min(w.intervalMs ?? 500, Math.max(0, deadline - Date.now() - Math.min(100, probeMs)))));
+    if (deadline - Date.now() < fair) throw new WaitTimeoutError(w.what, w.timeoutMs, lastState());
+    await new Promise((r) => setTimeout(r, Math.min(w.intervalMs ?? 500, deadline - Date.now() - fair)));
   }
 }

@@ -72,9 +72,28 @@ describe("an up killed half-way on Docker", () => {
     expect(locked.stdout + locked.stderr).toMatch(/currently locked/);
   }, 300_000);
 
-  it("recovers: removes the stale lock and only this stack's leftovers, clears the pending creates, and the next up works", () => {
+  it("refuses to touch a container in the way that another stack owns, and leaves it running", () => {
+    const name = `kp-${stackName}-kafka-0`;
+    const other = `${stackName}-other`;
+    // Keep our own leftover aside; put another stack's container in its place.
+    run("docker", ["rename", name, `${name}-kept`]);
+    const image = process.env.KP_KAFKA_IMAGE ?? "kafka-platform/kafka:3.9.2";
+    const impostor = run("docker", ["run", "-d", "--name", name, "--label", `kafka-platform.stack=${other}`, "--entrypoint", "sleep", image, "300"]);
+    try {
+      expect(impostor.code, impostor.stderr).toBe(0);
+      expect(() => recoverInterruptedUp(opts())).toThrow(
+        `container ${name} is in the way but is not labelled kafka-platform.stack=${stackName} (it says '${other}'): remove it yourself`);
+      expect(run("docker", ["inspect", "-f", "{{.State.Running}} {{index .Config.Labels \"kafka-platform.stack\"}}", name]).stdout.trim()).toBe(`true ${other}`);
+      // The stale lock went before the refusal: removing it is safe whatever else is wrong.
+      expect(staleLocks(opts())).toEqual([]);
+    } finally {
+      run("docker", ["rm", "-f", name]);
+      run("docker", ["rename", `${name}-kept`, name]);
+    }
+  }, 120_000);
+
+  it("recovers: removes only this stack's leftovers, clears the pending creates, and the next up works", () => {
     const done = recoverInterruptedUp(opts());
-    expect(done[0]).toMatch(/^stale lock .*\.json: removed/);
     expect(done).toContain(`container kp-${stackName}-kafka-0: removed`);
     expect(done.at(-1)).toMatch(/pending create\(s\) cleared from state/);
     expect(pendingCreates(opts())).toEqual([]);

@@ -40,12 +40,26 @@ describe("the gate's decision", () => {
     expect(view.probes).toBe(3);
   });
 
+  it("keeps what it saw when a later probe fails, and names both", async () => {
+    let n = 0;
+    const flaky: ClusterView = {
+      describeCluster: async () => {
+        if (n++ > 0) throw new Error("broker went away");
+        return { brokers: [0, 2] };
+      },
+      listTopics: async () => [], describeTopics: async () => [],
+    };
+    const e = await waitRejoined(flaky, 1, 1_500).then(() => undefined, (x) => x);
+    expect(e.message).toBe("timed out after 1.5 s waiting for broker 1 to rejoin with every partition in sync; " +
+      "last seen: broker 1 is not registered (registered: 0,2); a later probe failed: broker went away");
+  });
+
   it("names what it saw last when time runs out", async () => {
     const view = fakeCluster([{ brokers: [0, 1, 2], topics: [{ name: "orders", partitions: [{ id: 4, leader: 0, replicas: [0, 1, 2], isr: [0] }] }] }]);
     const e = await waitRejoined(view, 1, 1_200).then(() => undefined, (x) => x);
     expect(e).toBeInstanceOf(WaitTimeoutError);
     expect(e.kind).toBe("timeout");
-    expect(e.message).toMatch(/^timed out after 1\.2 s waiting for broker 1 to rejoin with every partition in sync; last seen: under-replicated: orders-4 \(isr 0 of 0,1,2\) \(\d\.\d s in\)$/);
+    expect(e.message).toBe("timed out after 1.2 s waiting for broker 1 to rejoin with every partition in sync; last seen: under-replicated: orders-4 (isr 0 of 0,1,2)");
   });
 
   it("bounds a probe that never answers", async () => {
@@ -53,8 +67,7 @@ describe("the gate's decision", () => {
     const t0 = Date.now();
     const e = await waitRejoined(hung, 0, 1_000, 300).then(() => undefined, (x) => x);
     expect(Date.now() - t0).toBeLessThan(2_000);
-    // Each probe gets at most 300 ms, the last one only what is left of the second.
-    expect(e.message).toMatch(/last seen: the last probe failed: the probe did not answer within ([1-9]|[1-9]\d|[12]\d\d|300) ms$/);
+    expect(e.message).toMatch(/last seen: the last probe failed: the probe did not answer within 300 ms$/);
   });
 
   it("says exactly why a broker is not back", () => {
