@@ -63,6 +63,18 @@ export interface ConsumeOptions {
 }
 
 const SECRETS = /password|privateKey|BEGIN [A-Z ]*PRIVATE KEY/;
+const METADATA_API_KEY = 3;
+
+/** A Metadata response as decoded, before kafkajs' checks. */
+interface RawMetadata {
+  brokers: { nodeId: number; host: string; port: number }[];
+  controllerId?: number;
+  topicMetadata: {
+    topicErrorCode: number;
+    topic: string;
+    partitionMetadata: { partitionErrorCode: number; partitionId: number; leader: number; replicas: number[]; isr: number[] }[];
+  }[];
+}
 
 // Fields are assigned in the constructor, none by initializer: Pulumi's closure serializer (the
 // roll's gate runs this class inside a dynamic provider) drops class-field initializers.
@@ -147,28 +159,58 @@ export class ClusterClient {
     return this.adminClient;
   }
 
+  /**
+   * One Metadata request, answered as the broker sent it. kafkajs' own metadata calls (admin
+   * describeCluster, listTopics, fetchTopicMetadata) ask for every topic and throw on the first
+   * partition without a leader — so while one broker is down they all fail, exactly when someone
+   * needs the answer. This keeps partition errors as data. Each call has a fresh connection to a
+   * random bootstrap server, so one hung broker cannot hold every probe. (kafkajs internals:
+   * its request definitions and the broker's send, confined to this file.)
+   */
+  private async metadata(topics: string[] | null): Promise<RawMetadata> {
+    const create = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === "private:Kafka:createCluster")!;
+    const cluster = (this.kafka as any)[create]({ allowAutoTopicCreation: false });
+    try {
+      await cluster.connect();
+      const broker = cluster.brokerPool.seedBroker;
+      const send = Object.getOwnPropertySymbols(Object.getPrototypeOf(broker)).find((s) => s.description === "private:Broker:sendRequest")!;
+      const requests = require("kafkajs/src/protocol/requests");
+      // An empty list means "every topic" to kafkajs (it encodes [] as null).
+      const { request, response } = broker.lookupRequest(METADATA_API_KEY, requests.Metadata)({ topics: topics ?? [], allowAutoTopicCreation: false });
+      return await broker[send]({ request, response: { ...response, parse: async (data: RawMetadata) => data } });
+    } finally {
+      await cluster.disconnect().catch(() => undefined);
+    }
+  }
+
   async describeCluster(): Promise<{ brokers: number[]; controller: number | null }> {
     return this.run({ action: "describe" }, async () => {
-      const c = await (await this.admin()).describeCluster();
-      return { brokers: c.brokers.map((b) => b.nodeId).sort((a, b) => a - b), controller: c.controller };
+      const md = await this.metadata(null);
+      return { brokers: md.brokers.map((b) => b.nodeId).sort((a, b) => a - b), controller: md.controllerId ?? null };
     });
   }
 
   /** Every topic, Kafka's internal ones (__consumer_offsets) included. */
   async listTopics(): Promise<string[]> {
-    return this.run({ action: "list the topics of" }, async () => (await (await this.admin()).listTopics()).sort());
+    return this.run({ action: "list the topics of" }, async () => (await this.metadata(null)).topicMetadata.map((t) => t.topic).sort());
   }
 
+  /** Partitions, leaders, replicas and ISRs; a partition without a leader has leader -1. */
   async describeTopics(names: string[]): Promise<TopicState[]> {
     if (names.length === 0) return [];
     return this.run({ action: "describe", topic: names.length === 1 ? names[0] : undefined }, async () => {
-      const md = await (await this.admin()).fetchTopicMetadata({ topics: names });
-      return md.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions
+      const md = await this.metadata(names);
+      const failed = md.topicMetadata.find((t) => t.topicErrorCode !== 0);
+      if (failed) {
+        const { createErrorFromCode } = require("kafkajs/src/protocol/error");
+        throw toClusterError(createErrorFromCode(failed.topicErrorCode), { action: "describe", topic: failed.topic, principal: this.principal });
+      }
+      return md.topicMetadata.map((t) => ({
+        name: t.topic,
+        partitions: t.partitionMetadata
           .map((p) => ({ id: p.partitionId, leader: p.leader, replicas: [...p.replicas].sort((a, b) => a - b), isr: [...p.isr].sort((a, b) => a - b) }))
           .sort((a, b) => a.id - b.id),
-      }));
+      })).sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
     });
   }
 

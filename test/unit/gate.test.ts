@@ -88,7 +88,7 @@ describe("the gate's provider, as Pulumi's dynamic provider runs it", () => {
       const e = await provider.create!({ brokerId: 0, after: "x", timeoutSeconds: 2, brokers: ["127.0.0.1:1"] }).then(() => undefined, (x) => x);
       expect(e.name).toBe("WaitTimeoutError");
       expect(e.message).toBe("timed out after 2 s waiting for broker 0 to rejoin with every partition in sync; " +
-        "last seen: the last probe failed: cannot connect to the cluster as 'admin': nothing answers at 127.0.0.1:1 (ECONNREFUSED)");
+        "last seen: the last probe failed: cannot describe the cluster as 'admin': nothing answers at 127.0.0.1:1 (ECONNREFUSED)");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
