@@ -174,7 +174,7 @@ export class ClusterClient {
       await cluster.connect();
       const broker = cluster.brokerPool.seedBroker;
       const send = Object.getOwnPropertySymbols(Object.getPrototypeOf(broker)).find((s) => s.description === "private:Broker:sendRequest")!;
-      const requests = require("kafkajs/src/protocol/requests");
+      const { requests } = require("kafkajs/src/protocol/requests");
       // An empty list means "every topic" to kafkajs (it encodes [] as null).
       const { request, response } = broker.lookupRequest(METADATA_API_KEY, requests.Metadata)({ topics: topics ?? [], allowAutoTopicCreation: false });
       return await broker[send]({ request, response: { ...response, parse: async (data: RawMetadata) => data } });
