@@ -140,8 +140,8 @@ export class ClusterClient {
     const cluster = (this.kafka as any)[key]({ allowAutoTopicCreation: false });
     try {
       await cluster.connect();
-      const broker = await cluster.findControllerBroker();
-      await broker.findGroupCoordinator({ groupId: group, coordinatorType: 0 });
+      // Any broker answers FindCoordinator; the seed needs no metadata (see metadata()).
+      await cluster.brokerPool.seedBroker.findGroupCoordinator({ groupId: group, coordinatorType: 0 });
       return undefined;
     } catch (e) {
       return e;

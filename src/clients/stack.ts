@@ -77,7 +77,10 @@ export function pulumiSync(args: string[], env?: NodeJS.ProcessEnv, timeoutMs = 
 export function readStackOutputs(stack: string, env?: NodeJS.ProcessEnv): StackOutputs {
   const r = pulumiSync(["stack", "output", "--json", "--show-secrets", "--stack", stack], env, 60_000);
   if (r.status !== 0) {
-    throw new StackOutputsError(`cannot read outputs of stack '${stack}': ${(r.stderr || r.stdout || String(r.error)).trim()}`);
+    // pulumi's own words, one line: its last "error:" line, else its last line.
+    const lines = (r.stderr || r.stdout || String(r.error)).trim().split("\n").map((l) => l.trim()).filter(Boolean);
+    const why = [...lines].reverse().find((l) => l.startsWith("error:"))?.replace(/^error:\s*/, "") ?? lines.at(-1) ?? "no output";
+    throw new StackOutputsError(`cannot read outputs of stack '${stack}': ${why}`);
   }
   const out = JSON.parse(r.stdout) as Partial<StackOutputs>;
   if (typeof out.bootstrapServers !== "string" || !out.brokers) {
