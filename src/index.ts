@@ -77,9 +77,11 @@ export = async () => {
       }))
     : undefined;
 
-  // The contract other tools (smoke test, console tools, benchmarks) read.
-  return {
+  // The contract other tools (smoke test, console tools, benchmarks) read. A plaintext stack has
+  // no security outputs: left out, not undefined (Pulumi warns about each undefined output).
+  const outputs = {
     target, bootstrapServers, internalBootstrapServers, brokers, zookeeperConnect, topics, declaredTopics, security, principals,
     caCertificate, certificatesExpireAt, users, clients, connectionProfiles,
   };
+  return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
 };

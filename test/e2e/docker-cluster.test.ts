@@ -151,6 +151,13 @@ describe("a 3-broker cluster on Docker", () => {
     const live = [0, 1, 2].filter((b) => b !== paused).map((b) => out.brokers[b]);
     run("docker", ["pause", `kp-${stackName}-kafka-${paused}`]);
     try {
+      // An idle follower stays in sync: it has all there is. Give the partitions something to
+      // replicate (acks=1; the sends to the paused broker's own partitions just time out).
+      await withClient(new ClusterClient({ bootstrapServers: live, requestTimeoutMs: 3000, retries: 0 }), async (c) => {
+        const p = await c.producer({ idempotent: false });
+        await p.send("orders", Array.from({ length: 48 }, (_, i) => ({ key: `urp-${i}`, value: "x" })), 1).catch(() => undefined);
+        await p.close();
+      });
       await withClient(new ClusterClient({ bootstrapServers: live }), (c) => waitUntil({
         what: "a partition to lose its paused follower", probe: () => observe(c, ["orders"]),
         done: (o) => o.behind.length > 0 && o.brokers.length === 3, describe: (o) => JSON.stringify(o), timeoutMs: 20_000,
