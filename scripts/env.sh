@@ -16,7 +16,8 @@ KP_BASE_IMAGE_SET="${KP_BASE_IMAGE:+1}"   # set by the user: then it must be use
 KP_BASE_IMAGE="${KP_BASE_IMAGE:-eclipse-temurin:17-jre}"
 KP_LOCAL_BASE_IMAGE="${KP_LOCAL_BASE_IMAGE:-kafka-platform/base-jre:17-bookworm}"
 
-export PATH="$KP_TOOLS/bin:$KP_ROOT/node_modules/.bin:$PATH"
+# Sourced by scripts that call each other: prepend once.
+case ":$PATH:" in *":$KP_TOOLS/bin:"*) ;; *) export PATH="$KP_TOOLS/bin:$KP_ROOT/node_modules/.bin:$PATH" ;; esac
 # Plugins live with the project, not in ~/.pulumi: the versions are the project's pins.
 export PULUMI_HOME="${PULUMI_HOME:-$KP_TOOLS/pulumi-home}"
 export PULUMI_SKIP_UPDATE_CHECK=true

@@ -53,7 +53,9 @@ step_npm() {
 }
 
 step_pulumi() {
-  local found; found="$(PATH="${PATH#"$KP_TOOLS/bin:"}" command -v pulumi || true)"
+  # A pulumi of the pinned version installed elsewhere (a normal install) is used as it is; ours
+  # (in .tools/bin, wherever it stands on PATH) does not count.
+  local found; found="$(PATH="$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$KP_TOOLS/bin" | paste -sd:)" command -v pulumi || true)"
   if [ -n "$found" ] && "$found" version 2>/dev/null | grep -qx "v$KP_PULUMI_VERSION"; then
     hit "using $found (v$KP_PULUMI_VERSION)"; rm -f "$KP_TOOLS/bin/pulumi"; return; fi
   command -v go >/dev/null || kp_die "Go (>= 1.25) is needed to build the Pulumi CLI"
