@@ -258,7 +258,9 @@ export class ClusterClient {
     const idempotent = opts.idempotent ?? true;
     // One request in flight: ordering survives retries even where idempotence is not granted.
     const p: Producer = this.kafka.producer({ idempotent, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await this.run({ action: "connect to" }, () => p.connect());
+    // An idempotent producer asks the cluster for a producer id first (Write on a topic or
+    // IdempotentWrite on the cluster): a refusal there is about producing, not connecting.
+    await this.run({ action: idempotent ? "start an idempotent producer on" : "connect to" }, () => p.connect());
     this.open.add(p);
     return {
       send: (topic, messages, acks = -1) => this.run({ action: "write to", topic }, async () => {

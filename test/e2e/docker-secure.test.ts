@@ -131,6 +131,10 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
     const g = await refused("billing consumes with an undeclared group", "authorization", "GROUP_AUTHORIZATION_FAILED", client(ids.billing, "billing"),
       (c) => c.consume({ topic: "orders", group: "not-billing", maxMs: 30_000, firstFetchTimeoutMs: 30_000, onMessage: () => true }));
     expect(g.message).toBe("not authorized to read group 'not-billing' as 'billing'");
+    // Its own group, a topic it was not given: the topic is named.
+    const t = await refused("billing reads audit in its own group", "authorization", "TOPIC_AUTHORIZATION_FAILED", client(ids.billing, "billing"),
+      (c) => c.consume({ topic: "audit", group: "billing", maxMs: 30_000, firstFetchTimeoutMs: 30_000, onMessage: () => true }));
+    expect(t.message).toBe("not authorized to read topic 'audit' as 'billing'");
   }, 180_000);
 
   it("refuses plaintext, an untrusted CA, a missing client certificate and an unknown principal, each with its kind", async () => {
