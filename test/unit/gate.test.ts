@@ -80,6 +80,7 @@ describe("the gate's provider, as Pulumi's dynamic provider runs it", () => {
   it("survives the closure serializer and fails with a typed timeout naming its last observation", async () => {
     const sf = await pulumi.runtime.serializeFunction(() => gateProvider, { allowSecrets: true });
     // Inside the repo, so that its node_modules resolve as they do in the provider process.
+    fs.mkdirSync(path.join(repoRoot, ".tmp"), { recursive: true }); // ignored scratch space, absent in a fresh clone
     const dir = fs.mkdtempSync(path.join(repoRoot, ".tmp", "gate-"));
     try {
       fs.writeFileSync(path.join(dir, "provider.js"), sf.text);

@@ -51,6 +51,7 @@ describe("the code's structure", () => {
   });
 
   it("finds a cycle when there is one (the check itself works)", () => {
+    fs.mkdirSync(path.join(repoRoot, ".tmp"), { recursive: true }); // ignored scratch space, absent in a fresh clone
     const dir = fs.mkdtempSync(path.join(repoRoot, ".tmp", "cycle-"));
     try {
       fs.writeFileSync(path.join(dir, "a.ts"), 'import { b } from "./b";\nexport const a = 1;\n');
