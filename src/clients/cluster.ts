@@ -133,21 +133,24 @@ export class ClusterClient {
     return SECRETS.test(err.message) ? new ClusterError(err.kind, `${err.kind} error (details withheld: they contained a credential)`, err.retriable, err.code) : err;
   }
 
-  /** The broker's own error for FindCoordinator(group), or undefined when it found one. */
-  private async coordinatorAnswer(group: string): Promise<unknown> {
-    const key = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === "private:Kafka:createCluster");
-    if (!key) return undefined;
-    const cluster = (this.kafka as any)[key]({ allowAutoTopicCreation: false });
+  /**
+   * A bare kafkajs cluster connected to one random bootstrap server, for the requests kafkajs'
+   * own API hides or mishandles; disconnected afterwards. (kafkajs internals, confined to this file.)
+   */
+  private async withSeedBroker<T>(fn: (broker: any) => Promise<T>): Promise<T> {
+    const create = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === "private:Kafka:createCluster")!;
+    const cluster = (this.kafka as any)[create]({ allowAutoTopicCreation: false });
     try {
       await cluster.connect();
-      // Any broker answers FindCoordinator; the seed needs no metadata (see metadata()).
-      await cluster.brokerPool.seedBroker.findGroupCoordinator({ groupId: group, coordinatorType: 0 });
-      return undefined;
-    } catch (e) {
-      return e;
+      return await fn(cluster.brokerPool.seedBroker);
     } finally {
       await cluster.disconnect().catch(() => undefined);
     }
+  }
+
+  /** The broker's own error for FindCoordinator(group) (any broker answers it), or undefined when it found one. */
+  private async coordinatorAnswer(group: string): Promise<unknown> {
+    return this.withSeedBroker((broker) => broker.findGroupCoordinator({ groupId: group, coordinatorType: 0 })).then(() => undefined, (e) => e);
   }
 
   private async admin(): Promise<Admin> {
@@ -164,23 +167,16 @@ export class ClusterClient {
    * describeCluster, listTopics, fetchTopicMetadata) ask for every topic and throw on the first
    * partition without a leader — so while one broker is down they all fail, exactly when someone
    * needs the answer. This keeps partition errors as data. Each call has a fresh connection to a
-   * random bootstrap server, so one hung broker cannot hold every probe. (kafkajs internals:
-   * its request definitions and the broker's send, confined to this file.)
+   * random bootstrap server, so one hung broker cannot hold every probe.
    */
   private async metadata(topics: string[] | null): Promise<RawMetadata> {
-    const create = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === "private:Kafka:createCluster")!;
-    const cluster = (this.kafka as any)[create]({ allowAutoTopicCreation: false });
-    try {
-      await cluster.connect();
-      const broker = cluster.brokerPool.seedBroker;
+    return this.withSeedBroker(async (broker) => {
       const send = Object.getOwnPropertySymbols(Object.getPrototypeOf(broker)).find((s) => s.description === "private:Broker:sendRequest")!;
       const { requests } = require("kafkajs/src/protocol/requests");
       // An empty list means "every topic" to kafkajs (it encodes [] as null).
       const { request, response } = broker.lookupRequest(METADATA_API_KEY, requests.Metadata)({ topics: topics ?? [], allowAutoTopicCreation: false });
       return await broker[send]({ request, response: { ...response, parse: async (data: RawMetadata) => data } });
-    } finally {
-      await cluster.disconnect().catch(() => undefined);
-    }
+    });
   }
 
   async describeCluster(): Promise<{ brokers: number[]; controller: number | null }> {
