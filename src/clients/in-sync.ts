@@ -20,7 +20,7 @@ export interface SyncObservation {
 }
 
 /** Partitions of `topics` that have no leader or an incomplete ISR, in words. */
-export function underReplicated(topics: TopicState[]): string[] {
+function underReplicated(topics: TopicState[]): string[] {
   return topics.flatMap((t) => t.partitions
     .filter((p) => p.leader < 0 || p.isr.length < p.replicas.length)
     .map((p) => `${t.name}-${p.id} (${p.leader < 0 ? "no leader, " : ""}isr ${p.isr.join(",") || "none"} of ${p.replicas.join(",")})`));

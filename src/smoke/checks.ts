@@ -35,7 +35,7 @@ export async function waitForWholeCluster(client: ClusterClient, ids: number[], 
 }
 
 /** Differences between live metadata/configs and the declaration (declared config keys only). */
-export async function topicDrift(client: ClusterClient, declared: DeclaredTopic[]): Promise<string[]> {
+async function topicDrift(client: ClusterClient, declared: DeclaredTopic[]): Promise<string[]> {
   if (declared.length === 0) return [];
   const existing = new Set(await client.listTopics());
   const problems = declared.filter((t) => !existing.has(t.name)).map((t) => `topic '${t.name}' does not exist`);
