@@ -105,8 +105,8 @@ step_plugins() {
     touch "$(dirname "$bin")" && prune_cache "$KP_CACHE/providers" "$name-"
     pulumi plugin install resource "$name" "$ver" --file "$bin"
   done
-  if [ -n "$all_hit" ]; then hit "$(IFS=,; echo "${result[*]}" | sed 's/,/, /g')"
-  else done_ "$(IFS=,; echo "${result[*]}" | sed 's/,/, /g')"; fi
+  local line; line="$(IFS=,; echo "${result[*]}" | sed 's/,/, /g')"
+  if [ -n "$all_hit" ]; then hit "$line"; else done_ "$line"; fi
 }
 
 step_jars() {

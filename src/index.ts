@@ -13,14 +13,14 @@ import { loadEstate, loadUserPasswords } from "./config/load";
 import { previousTopics } from "./config/previous";
 import { mtlsProfile, scramProfile, type Profile } from "./model/profiles";
 import { ADMIN_USER, SCRAM } from "./model/security";
-import { refusedTopicChanges } from "./model/topic-changes";
+import { refusalMessage, refusedTopicChanges } from "./model/topic-changes";
 import { createPlatform } from "./platforms";
 
 export = async () => {
   const spec = loadEstate();
   const refused = refusedTopicChanges(await previousTopics(), spec.topics, spec.topologySource);
   if (refused.length) {
-    throw new pulumi.RunError(`refusing ${refused.length} change${refused.length === 1 ? "" : "s"} that would lose data; nothing was changed:\n${refused.map((r) => `  - ${r}`).join("\n")}`);
+    throw new pulumi.RunError(refusalMessage(refused));
   }
   const platform = createPlatform(spec);
   const secure = spec.security.enabled;

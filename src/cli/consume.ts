@@ -22,7 +22,9 @@ runCli(USAGE, async () => {
   // As a user, read in the group its consumer role names for this topic, unless told otherwise.
   const user = outputs.principals?.find((p) => p.name === o.as);
   const consumerRole = user?.roles.find((r) => r.role === "consumer" && patternMatches(parsePattern(r.topic), topic));
-  const group = o.group ?? (consumerRole?.role === "consumer" ? parsePattern(consumerRole.group).pattern === "Literal" ? consumerRole.group : undefined : undefined);
+  const roleGroup = consumerRole?.role === "consumer" ? consumerRole.group : undefined;
+  // A prefix ("app-*") names no single group: then a fresh one, as without a role.
+  const group = o.group ?? (roleGroup && parsePattern(roleGroup).pattern === "Literal" ? roleGroup : undefined);
   const stop = new AbortController();
   process.once("SIGINT", () => stop.abort());
   let n = 0;

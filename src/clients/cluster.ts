@@ -279,18 +279,17 @@ export class ClusterClient {
     const c: Consumer = this.kafka.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
     this.open.add(c);
     let count = 0;
-    const timers: NodeJS.Timeout[] = [];
+    const timers: NodeJS.Timeout[] = []; // the fixed bounds (maxMs, first fetch)
+    let idle: NodeJS.Timeout | undefined; // re-armed by every message
     try {
       await this.run({ action: "connect to" }, () => c.connect());
       await this.run({ action: "read", topic: o.topic, group }, () => c.subscribe({ topics: [o.topic], fromBeginning: o.fromBeginning ?? false }));
       await new Promise<void>((resolve, reject) => {
         const fail = (e: unknown) => void this.explain(e, { action: "read", topic: o.topic, group }).then(reject);
-        let idle: NodeJS.Timeout | undefined;
         const armIdle = () => {
           if (o.idleMs === undefined) return;
           clearTimeout(idle);
           idle = setTimeout(resolve, o.idleMs);
-          timers.push(idle);
         };
         c.on(c.events.CRASH, (e) => fail(e.payload.error));
         let fetched = false;
@@ -318,7 +317,7 @@ export class ClusterClient {
       });
       return { count };
     } finally {
-      for (const t of timers) clearTimeout(t);
+      for (const t of [...timers, idle]) clearTimeout(t);
       this.open.delete(c);
       await c.disconnect().catch(() => undefined);
     }

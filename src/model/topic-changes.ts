@@ -31,3 +31,9 @@ export function refusedTopicChanges(previous: LedgerTopic[], next: LedgerTopic[]
   }
   return out;
 }
+
+/** The refusal as the user reads it: one header, one line per refused change. */
+export function refusalMessage(refused: string[]): string {
+  const n = refused.length;
+  return `refusing ${n} change${n === 1 ? "" : "s"} that would lose data; nothing was changed:\n${refused.map((r) => `  - ${r}`).join("\n")}`;
+}
