@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "lag-exporter/test/**/*.test.ts"],
     // Tests that start containers or run pulumi set their own, larger bounds.
     testTimeout: 10_000,
     hookTimeout: 60_000,

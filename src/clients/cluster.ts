@@ -6,6 +6,7 @@
 // Pulumi's dynamic provider, whose closure serializer must recognise every module it captures.
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type Producer } from "kafkajs";
 import { ClusterError, toClusterError, type ErrorContext } from "./errors";
+import { API, createCluster, errorFromCode, sendRaw, type RawBroker, type RawMetadata } from "./kafkajs-internals";
 
 /** How a client proves who it is: plaintext (nothing), TLS with a CA, plus SCRAM or a certificate. */
 export interface Identity {
@@ -63,17 +64,19 @@ export interface ConsumeOptions {
 }
 
 const SECRETS = /password|privateKey|BEGIN [A-Z ]*PRIVATE KEY/;
-const METADATA_API_KEY = 3;
-
-/** A Metadata response as decoded, before kafkajs' checks. */
-interface RawMetadata {
-  brokers: { nodeId: number; host: string; port: number }[];
-  controllerId?: number;
-  topicMetadata: {
-    topicErrorCode: number;
-    topic: string;
-    partitionMetadata: { partitionErrorCode: number; partitionId: number; leader: number; replicas: number[]; isr: number[] }[];
-  }[];
+/** kafkajs settings for these options: timeouts, retries, TLS and SASL. */
+export function kafkaConfig(opts: ClientOptions): KafkaConfig {
+  const id = opts.identity;
+  return {
+    brokers: opts.bootstrapServers,
+    clientId: opts.clientId ?? "kafka-platform",
+    connectionTimeout: opts.connectionTimeoutMs ?? 5_000,
+    requestTimeout: opts.requestTimeoutMs ?? 30_000,
+    retry: { retries: opts.retries ?? 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+    logLevel: logLevel.NOTHING,
+    ...(id?.ca ? { ssl: { ca: [id.ca], cert: id.certificate, key: id.privateKey } } : {}),
+    ...(id?.scram ? { sasl: { mechanism: "scram-sha-512" as const, ...id.scram } } : {}),
+  };
 }
 
 // Fields are assigned in the constructor, none by initializer: Pulumi's closure serializer (the
@@ -93,17 +96,7 @@ export class ClusterClient {
     const id = opts.identity;
     this.principal = opts.principal ?? id?.scram?.username ?? "anonymous";
     this.transport = { tls: !!id?.ca, sasl: !!id?.scram };
-    const config: KafkaConfig = {
-      brokers: opts.bootstrapServers,
-      clientId: opts.clientId ?? "kafka-platform",
-      connectionTimeout: opts.connectionTimeoutMs ?? 5_000,
-      requestTimeout: opts.requestTimeoutMs ?? 30_000,
-      retry: { retries: opts.retries ?? 5, initialRetryTime: 200, maxRetryTime: 5_000 },
-      logLevel: logLevel.NOTHING,
-      ...(id?.ca ? { ssl: { ca: [id.ca], cert: id.certificate, key: id.privateKey } } : {}),
-      ...(id?.scram ? { sasl: { mechanism: "scram-sha-512" as const, ...id.scram } } : {}),
-    };
-    this.kafka = new Kafka(config);
+    this.kafka = new Kafka(kafkaConfig(opts));
   }
 
   /** The same cluster as another principal (or with other patience). */
@@ -133,13 +126,9 @@ export class ClusterClient {
     return SECRETS.test(err.message) ? new ClusterError(err.kind, `${err.kind} error (details withheld: they contained a credential)`, err.retriable, err.code) : err;
   }
 
-  /**
-   * A bare kafkajs cluster connected to one random bootstrap server, for the requests kafkajs'
-   * own API hides or mishandles; disconnected afterwards. (kafkajs internals, confined to this file.)
-   */
-  private async withSeedBroker<T>(fn: (broker: any) => Promise<T>): Promise<T> {
-    const create = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === "private:Kafka:createCluster")!;
-    const cluster = (this.kafka as any)[create]({ allowAutoTopicCreation: false });
+  /** A bare kafkajs cluster connected to one random bootstrap server, disconnected afterwards. */
+  private async withSeedBroker<T>(fn: (broker: RawBroker) => Promise<T>): Promise<T> {
+    const cluster = createCluster(this.kafka);
     try {
       await cluster.connect();
       return await fn(cluster.brokerPool.seedBroker);
@@ -170,13 +159,8 @@ export class ClusterClient {
    * random bootstrap server, so one hung broker cannot hold every probe.
    */
   private async metadata(topics: string[] | null): Promise<RawMetadata> {
-    return this.withSeedBroker(async (broker) => {
-      const send = Object.getOwnPropertySymbols(Object.getPrototypeOf(broker)).find((s) => s.description === "private:Broker:sendRequest")!;
-      const { requests } = require("kafkajs/src/protocol/requests");
-      // An empty list means "every topic" to kafkajs (it encodes [] as null).
-      const { request, response } = broker.lookupRequest(METADATA_API_KEY, requests.Metadata)({ topics: topics ?? [], allowAutoTopicCreation: false });
-      return await broker[send]({ request, response: { ...response, parse: async (data: RawMetadata) => data } });
-    });
+    // An empty list means "every topic" to kafkajs (it encodes [] as null).
+    return this.withSeedBroker((broker) => sendRaw<RawMetadata>(broker, API.Metadata, { topics: topics ?? [], allowAutoTopicCreation: false }));
   }
 
   async describeCluster(): Promise<{ brokers: number[]; controller: number | null }> {
@@ -198,8 +182,7 @@ export class ClusterClient {
       const md = await this.metadata(names);
       const failed = md.topicMetadata.find((t) => t.topicErrorCode !== 0);
       if (failed) {
-        const { createErrorFromCode } = require("kafkajs/src/protocol/error");
-        throw toClusterError(createErrorFromCode(failed.topicErrorCode), { action: "describe", topic: failed.topic, principal: this.principal });
+        throw toClusterError(errorFromCode(failed.topicErrorCode), { action: "describe", topic: failed.topic, principal: this.principal });
       }
       return md.topicMetadata.map((t) => ({
         name: t.topic,
