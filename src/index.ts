@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { adminProvider } from "./components/admin-provider";
 import { ClusterTls } from "./components/cluster-tls";
 import { brokerHostAddresses, KafkaCluster } from "./components/kafka-cluster";
+import { Monitoring } from "./components/monitoring";
 import { Principals } from "./components/principals";
 import { ScramUsers } from "./components/scram-users";
 import { Topics } from "./components/topics";
@@ -12,7 +13,7 @@ import { ZooKeeperEnsemble } from "./components/zookeeper-ensemble";
 import { loadEstate, loadUserPasswords } from "./config/load";
 import { previousTopics } from "./config/previous";
 import { mtlsProfile, scramProfile, type Profile } from "./model/profiles";
-import { ADMIN_USER, SCRAM } from "./model/security";
+import { ADMIN_USER, EXPORTER_USER, SCRAM } from "./model/security";
 import { refusalMessage, refusedTopicChanges } from "./model/topic-changes";
 import { createPlatform } from "./platforms";
 
@@ -25,8 +26,10 @@ export = async () => {
   const platform = createPlatform(spec);
   const secure = spec.security.enabled;
   const scramClients = secure && spec.security.clientAuth === "scram";
-  const tls = secure ? new ClusterTls("tls", { spec, hostAddresses: brokerHostAddresses(spec, platform), dnsNames: (h) => platform.dnsNames(h) }) : undefined;
-  const scram = scramClients ? new ScramUsers("scram", { users: spec.users, configured: loadUserPasswords() }) : undefined;
+  // Declared users plus the platform's own (the lag exporter's principal on a secure stack).
+  const allUsers = [...spec.users, ...(secure && spec.monitoring.enabled ? [EXPORTER_USER] : [])];
+  const tls = secure ? new ClusterTls("tls", { spec, users: allUsers, hostAddresses: brokerHostAddresses(spec, platform), dnsNames: (h) => platform.dnsNames(h) }) : undefined;
+  const scram = scramClients ? new ScramUsers("scram", { users: allUsers, configured: loadUserPasswords() }) : undefined;
   const zookeeper = new ZooKeeperEnsemble("zookeeper", { spec, platform, tls });
   const cluster = new KafkaCluster("kafka", { spec, platform, zookeeper: zookeeper.members, tls, adminPassword: scram?.adminPassword });
   const provider = adminProvider("kafka-admin", {
@@ -34,7 +37,21 @@ export = async () => {
   });
   const declared = new Topics("topics", { topics: spec.topics, provider, brokers: cluster.brokers });
   const credentials = scram?.credentials(provider, cluster.brokers) ?? [];
-  const access = new Principals("principals", { users: spec.users, provider, dependsOn: [declared, ...credentials] });
+  const access = new Principals("principals", { users: allUsers, provider, dependsOn: [declared, ...credentials] });
+  const monitoring = spec.monitoring.enabled
+    ? new Monitoring("monitoring", {
+        spec, platform,
+        bootstrapServers: cluster.internalBootstrapServers.split(","),
+        secure: tls && {
+          trust: tls.trust,
+          credentials: scram
+            ? scram.passwords[EXPORTER_USER.name].apply((password) => ({ scram: { username: EXPORTER_USER.name, password } }))
+            : tls.client(`user-${EXPORTER_USER.name}`),
+          certificates: tls.expiry,
+        },
+        dependsOn: [...cluster.brokers, access],
+      })
+    : undefined;
 
   const target = spec.target;
   const bootstrapServers = cluster.bootstrapServers;
@@ -45,22 +62,24 @@ export = async () => {
   /** Also what the next deployment compares itself with (refusedTopicChanges). */
   const declaredTopics = spec.topics.map(({ name, partitions, replicationFactor, config, allowDelete }) => ({ name, partitions, replicationFactor, config, allowDelete }));
   const security = secure ? { clientAuth: spec.security.clientAuth, acls: access.aclCount } : { clientAuth: "none" };
-  /** Who may do what, as declared: the smoke test checks each user's allowed and denied operations. */
-  const principals = secure ? spec.users.map((u) => ({ name: u.name, roles: u.roles })) : undefined;
+  /** Who may do what (the platform's own principals too): the smoke test checks each one's allowed and denied operations. */
+  const principals = secure ? allUsers.map((u) => ({ name: u.name, roles: u.roles })) : undefined;
   const caCertificate = tls?.caCertificate;
+  const lagExporterUrl = monitoring?.lagExporterUrl;
+  const prometheusUrl = monitoring?.prometheusUrl;
   const certificatesExpireAt = tls?.expiry;
 
   /** SCRAM users: name → { username, password (secret), mechanism }, the admin included. */
   const users = scram
     ? pulumi.secret(pulumi.all(Object.fromEntries(
-        [[ADMIN_USER, scram.adminPassword] as const, ...spec.users.map((u) => [u.name, scram.passwords[u.name]] as const)]
+        [[ADMIN_USER, scram.adminPassword] as const, ...allUsers.map((u) => [u.name, scram.passwords[u.name]] as const)]
           .map(([name, password]) => [name, password.apply((p) => ({ username: name, password: p, mechanism: SCRAM.mechanism }))]),
       )))
     : undefined;
 
   /** mTLS identities: certificate and key (secret) per user, and the admin's. */
   const identities = tls && !scramClients
-    ? Object.fromEntries([[ADMIN_USER, tls.client(ADMIN_USER)], ...spec.users.map((u) => [u.name, tls.client(`user-${u.name}`)] as const)])
+    ? Object.fromEntries([[ADMIN_USER, tls.client(ADMIN_USER)], ...allUsers.map((u) => [u.name, tls.client(`user-${u.name}`)] as const)])
     : undefined;
   const clients = identities ? pulumi.secret(pulumi.all(identities)) : undefined;
 
@@ -81,7 +100,7 @@ export = async () => {
   // no security outputs: left out, not undefined (Pulumi warns about each undefined output).
   const outputs = {
     target, bootstrapServers, internalBootstrapServers, brokers, zookeeperConnect, topics, declaredTopics, security, principals,
-    caCertificate, certificatesExpireAt, users, clients, connectionProfiles,
+    caCertificate, certificatesExpireAt, users, clients, connectionProfiles, lagExporterUrl, prometheusUrl,
   };
   return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
 };

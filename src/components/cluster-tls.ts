@@ -7,6 +7,8 @@ import { TlsMaterial, type LeafSpec } from "./tls-material";
 
 export interface ClusterTlsArgs {
   spec: EstateSpec;
+  /** Every client principal (declared users and the platform's own): each gets a certificate with mTLS clients. */
+  users: { name: string }[];
   /** Host addresses the brokers are published on, for the certificates' SANs. */
   hostAddresses: string[];
   /** A node's DNS names on its platform, for the certificates' SANs. */
@@ -43,7 +45,7 @@ export class ClusterTls extends pulumi.ComponentResource {
       }),
       leaf(zookeeperClientId(spec.name), zookeeperClientId(spec.name), [], [], ["client"]),
       leaf(ADMIN_USER, ADMIN_USER, [], [], ["client"]),
-      ...(spec.security.clientAuth === "mtls" ? spec.users.map((u) => leaf(`user-${u.name}`, u.name, [], [], ["client"] as LeafSpec["usages"])) : []),
+      ...(spec.security.clientAuth === "mtls" ? args.users.map((u) => leaf(`user-${u.name}`, u.name, [], [], ["client"] as LeafSpec["usages"])) : []),
     ];
     const material = new TlsMaterial(`${name}-material`, {
       caCommonName: `${spec.name}-ca`,

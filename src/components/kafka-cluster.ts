@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EstateSpec } from "../model/spec";
 import { renderServerProperties, standardListeners } from "../model/broker";
-import { CONFIG_DIR, DATA_DIRS, PORTS, SECRET_FILES } from "../model/layout";
+import { CONFIG_DIR, DATA_DIRS, jvmEnv, jvmMemoryMb, PORTS, SECRET_FILES } from "../model/layout";
 import { nodeName } from "../model/naming";
 import { ADMIN_USER, brokerSecurityProperties, SCRAM, secureListeners, zookeeperClientId } from "../model/security";
 import type { NodeFile, Platform } from "../platforms/types";
@@ -90,10 +90,10 @@ export class KafkaCluster extends pulumi.ComponentResource {
         hostname,
         image: spec.kafka.image,
         args: ["broker", `${CONFIG_DIR}/server.properties`],
-        env: { KAFKA_HEAP_OPTS: `-Xms${spec.kafka.heapMb}m -Xmx${spec.kafka.heapMb}m` },
+        env: jvmEnv(spec.kafka.heapMb, spec.monitoring.jmx),
         files: brokerFiles(spec, id, hostname, external, args.tls, args.adminPassword),
         dataPath: DATA_DIRS.kafka.replace(/\/data$/, ""),
-        heapMb: spec.kafka.heapMb,
+        memoryMb: jvmMemoryMb(spec.kafka.heapMb),
         publish: [{ container: PORTS.kafkaExternal, host: spec.docker.firstBrokerPort + id }],
         healthcheck: ["kafka-health", "broker", String(PORTS.kafkaInternal)],
       }, this, previous ? [...args.zookeeper, previous] : args.zookeeper);

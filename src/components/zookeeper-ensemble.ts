@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EstateSpec } from "../model/spec";
-import { CONFIG_DIR, DATA_DIRS, PORTS, SECRET_FILES } from "../model/layout";
+import { CONFIG_DIR, DATA_DIRS, jvmEnv, jvmMemoryMb, PORTS, SECRET_FILES } from "../model/layout";
 import { nodeName } from "../model/naming";
 import { renderZooCfg, zookeeperConnect, zookeeperId } from "../model/zookeeper";
 import type { Platform } from "../platforms/types";
@@ -38,7 +38,7 @@ export class ZooKeeperEnsemble extends pulumi.ComponentResource {
         image: spec.kafka.image,
         args: ["zookeeper", `${CONFIG_DIR}/zoo.cfg`],
         env: {
-          KAFKA_HEAP_OPTS: `-Xms${spec.zookeeper.heapMb}m -Xmx${spec.zookeeper.heapMb}m`,
+          ...jvmEnv(spec.zookeeper.heapMb, spec.monitoring.jmx),
           ZOO_MY_ID: String(zookeeperId(i)),
         },
         files: [
@@ -51,7 +51,7 @@ export class ZooKeeperEnsemble extends pulumi.ComponentResource {
             : []),
         ],
         dataPath: DATA_DIRS.zookeeper.replace(/\/data$/, ""),
-        heapMb: spec.zookeeper.heapMb,
+        memoryMb: jvmMemoryMb(spec.zookeeper.heapMb),
         publish: publishAt === undefined || args.tls ? [] : [{ container: PORTS.zookeeperClient, host: publishAt + i }],
         // ruok needs the plaintext port; a secure member is ready when its TLS port accepts.
         healthcheck: args.tls ? ["kafka-health", "tcp", String(PORTS.zookeeperSecure)] : ["kafka-health", "zookeeper", String(PORTS.zookeeperClient)],

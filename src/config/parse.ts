@@ -1,6 +1,7 @@
 // Turns raw stack config and a topology document into an EstateSpec, or throws one
 // ConfigError listing every problem with its key and value. Pure: no Pulumi, no I/O.
 import { Issues, NS, show } from "./issues";
+import { parseMonitoring } from "./monitoring";
 import { checkReplication } from "./replication";
 import { parseEnvironment, parsePrincipals, parseSecurity } from "./security";
 import { checkTopicConfig } from "./topic-configs";
@@ -19,7 +20,7 @@ export interface RawEstate {
   topologySource: string;
 }
 
-const CONFIG_KEYS = ["target", "environment", "security", "kafka", "zookeeper", "docker", "topology", "userPasswords"] as const;
+const CONFIG_KEYS = ["target", "environment", "security", "kafka", "zookeeper", "docker", "monitoring", "topology", "userPasswords"] as const;
 /** Broker settings the platform renders itself; declaring them would break the cluster. */
 const MANAGED_BROKER_KEYS = [
   "broker.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
@@ -42,6 +43,7 @@ export function parseEstate(raw: RawEstate): EstateSpec {
   const kafka = parseKafka(issues, raw.config.kafka ?? {});
   const zookeeper = parseZooKeeper(issues, raw.config.zookeeper ?? {});
   const docker = parseDocker(issues, raw.config.docker ?? {}, kafka?.brokers, zookeeper?.replicas);
+  const monitoring = parseMonitoring(issues, raw.config.monitoring);
   const topics = parseTopology(issues, raw.topology, raw.topologySource, kafka?.brokers);
   const doc = raw.topology && typeof raw.topology === "object" && !Array.isArray(raw.topology) ? (raw.topology as Record<string, unknown>) : {};
   if (kafka) checkReplication(issues, kafka, topics);
@@ -59,6 +61,7 @@ export function parseEstate(raw: RawEstate): EstateSpec {
     kafka: kafka!,
     zookeeper: zookeeper!,
     docker: docker!,
+    monitoring: monitoring!,
     topics,
     users,
     groups,
@@ -134,15 +137,18 @@ function parseZooKeeper(issues: Issues, v: unknown): ZooKeeperSpec | undefined {
 
 function parseDocker(issues: Issues, v: unknown, brokers?: number, zkReplicas?: number): DockerSpec | undefined {
   const w = `${NS}:docker`;
-  const o = issues.object(w, v, ["bindAddress", "firstBrokerPort", "firstZooKeeperPort"]);
+  const o = issues.object(w, v, ["bindAddress", "firstBrokerPort", "firstZooKeeperPort", "lagExporterPort", "prometheusPort", "grafanaPort"]);
   if (!o) return undefined;
   const bindAddress = issues.str(`${w}.bindAddress`, o.bindAddress ?? "127.0.0.1", /^(\d{1,3})(\.\d{1,3}){3}$/, "an IPv4 address");
   const firstBrokerPort = issues.int(`${w}.firstBrokerPort`, o.firstBrokerPort ?? 19092, 1024, 65535);
   const firstZooKeeperPort = o.firstZooKeeperPort === undefined ? undefined : issues.int(`${w}.firstZooKeeperPort`, o.firstZooKeeperPort, 1024, 65535);
+  const lagExporterPort = issues.int(`${w}.lagExporterPort`, o.lagExporterPort ?? 8000, 1024, 65535);
+  const prometheusPort = issues.int(`${w}.prometheusPort`, o.prometheusPort ?? 9090, 1024, 65535);
+  const grafanaPort = issues.int(`${w}.grafanaPort`, o.grafanaPort ?? 3000, 1024, 65535);
 
   // Every published host port, so that two of them never claim the same number.
   const claims = new Map<number, string>();
-  const claim = (where: string, first: number | undefined, count: number | undefined, what: string) => {
+  const claim = (where: string, first: number | undefined, count: number | undefined, what: string, single = false) => {
     if (first === undefined || count === undefined) return;
     if (first + count - 1 > 65535) {
       issues.add(where, `${first} + ${count} ${what}s runs past port 65535`);
@@ -151,16 +157,19 @@ function parseDocker(issues: Issues, v: unknown, brokers?: number, zkReplicas?: 
     for (let i = 0; i < count; i++) {
       const other = claims.get(first + i);
       if (other) {
-        issues.add(where, `${first} gives ${what} ${i} port ${first + i}, already used by ${other}`);
+        issues.add(where, count === 1 && single ? `${first} is already used by ${other}` : `${first} gives ${what} ${i} port ${first + i}, already used by ${other}`);
         return;
       }
-      claims.set(first + i, `${what} ${i}`);
+      claims.set(first + i, single ? what : `${what} ${i}`);
     }
   };
   claim(`${w}.firstBrokerPort`, firstBrokerPort, brokers, "broker");
   if (o.firstZooKeeperPort !== undefined) claim(`${w}.firstZooKeeperPort`, firstZooKeeperPort, zkReplicas, "zookeeper");
-  if (!bindAddress || firstBrokerPort === undefined) return undefined;
-  return { bindAddress, firstBrokerPort, ...(firstZooKeeperPort !== undefined ? { firstZooKeeperPort } : {}) } as DockerSpec;
+  claim(`${w}.lagExporterPort`, lagExporterPort, 1, "the lag exporter", true);
+  claim(`${w}.prometheusPort`, prometheusPort, 1, "prometheus", true);
+  claim(`${w}.grafanaPort`, grafanaPort, 1, "grafana", true);
+  if (!bindAddress || firstBrokerPort === undefined || lagExporterPort === undefined || prometheusPort === undefined || grafanaPort === undefined) return undefined;
+  return { bindAddress, firstBrokerPort, ...(firstZooKeeperPort !== undefined ? { firstZooKeeperPort } : {}), lagExporterPort, prometheusPort, grafanaPort } as DockerSpec;
 }
 
 function parseTopology(issues: Issues, doc: unknown, source: string, brokers?: number): TopicSpec[] {

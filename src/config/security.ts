@@ -65,10 +65,11 @@ function parseRole(issues: Issues, w: string, r: unknown, topics: TopicSpec[], g
       return topic ? { role: "consumer", topic, group } : undefined;
     }
     case "admin":
-      if (o.topic !== undefined || o.group !== undefined) issues.add(w, "admin takes no topic or group");
-      return o.topic === undefined && o.group === undefined ? { role: "admin" } : undefined;
+    case "monitor":
+      if (o.topic !== undefined || o.group !== undefined) issues.add(w, `${o.role} takes no topic or group`);
+      return o.topic === undefined && o.group === undefined ? { role: o.role } : undefined;
     default:
-      issues.add(`${w}.role`, `${show(o.role)} is not producer, consumer or admin`);
+      issues.add(`${w}.role`, `${show(o.role)} is not producer, consumer, monitor or admin`);
       return undefined;
   }
 }

@@ -16,7 +16,9 @@ export interface Pattern {
 export type Role =
   | { role: "producer"; topic: string }
   | { role: "consumer"; topic: string; group: string }
-  | { role: "admin" };
+  | { role: "admin" }
+  /** Reads metadata, offsets and groups (an exporter): never records, never writes. */
+  | { role: "monitor" };
 
 export interface AclBinding {
   principal: string;
@@ -52,6 +54,15 @@ export function expandRole(user: string, role: Role): AclBinding[] {
     case "consumer": {
       const t = parsePattern(role.topic);
       return [allow("Topic", t, "Read"), allow("Topic", t, "Describe"), allow("Group", parsePattern(role.group), "Read")];
+    }
+    case "monitor": {
+      const any: Pattern = { name: "*", pattern: "Literal" };
+      // Describe on the cluster lists groups; on topics and groups it reads offsets and metadata.
+      return [
+        allow("Cluster", { name: "kafka-cluster", pattern: "Literal" }, "Describe"),
+        allow("Topic", any, "Describe"),
+        allow("Group", any, "Describe"),
+      ];
     }
     case "admin": {
       const any: Pattern = { name: "*", pattern: "Literal" };

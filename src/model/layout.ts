@@ -14,9 +14,26 @@ export const PORTS = {
   kafkaExternal: 9092,
   /** Clients on the stack's network (MirrorMaker, exporters) when security is on. */
   kafkaClient: 9093,
+  /** The JMX exporter agent's /metrics in brokers and ZooKeeper members. */
+  jmxMetrics: 7071,
+  lagExporter: 8000,
+  prometheus: 9090,
+  grafana: 3000,
 } as const;
 
-export const DATA_DIRS = { zookeeper: "/var/lib/zookeeper/data", kafka: "/var/lib/kafka/data" } as const;
+export const DATA_DIRS = { zookeeper: "/var/lib/zookeeper/data", kafka: "/var/lib/kafka/data", prometheus: "/var/lib/prometheus/data" } as const;
+/** Where the monitoring nodes read their rendered files. */
+export const MONITORING_FILES = {
+  exporterConfig: "/etc/lag-exporter/config.json",
+  exporterCa: "/etc/lag-exporter/ca.pem",
+  /** { scram } or { certificate, privateKey }: the exporter's identity, a secret. */
+  exporterCredentials: "/etc/lag-exporter/secrets/credentials.json",
+  prometheusConfig: "/etc/prometheus/prometheus.yml",
+  prometheusRules: "/etc/prometheus/alerts.yml",
+  grafanaDatasources: "/etc/grafana/provisioning/datasources/kafka-platform.yaml",
+  grafanaDashboards: "/etc/grafana/provisioning/dashboards/kafka-platform.yaml",
+  grafanaDashboardDir: "/var/lib/grafana/dashboards/kafka-platform",
+} as const;
 export const CONFIG_DIR = "/etc/kafka";
 
 /** Where a node's key material is mounted (read-only files, never in env or args). */
@@ -31,3 +48,11 @@ export const SECRET_FILES = {
   /** SCRAM credential of the admin (file form, no brackets), read once by kafka-run before the broker starts. */
   adminScram: `${SECRETS_DIR}/admin-scram.properties`,
 } as const;
+
+/** Memory of a JVM node on a 2-core machine: heap plus room for metaspace, threads and buffers. */
+export const jvmMemoryMb = (heapMb: number) => heapMb + 384;
+
+/** Env of a JVM node: its heap, and the JMX exporter agent's port when monitoring asks for it. */
+export function jvmEnv(heapMb: number, jmx: boolean): Record<string, string> {
+  return { KAFKA_HEAP_OPTS: `-Xms${heapMb}m -Xmx${heapMb}m`, ...(jmx ? { KAFKA_METRICS_PORT: String(PORTS.jmxMetrics) } : {}) };
+}

@@ -9,7 +9,9 @@ import { nodeName } from "./naming";
 
 export const ADMIN_USER = "admin";
 /** Principals the platform makes itself: a topology may not declare them. */
-export const RESERVED_USERS: readonly string[] = [ADMIN_USER];
+export const RESERVED_USERS: readonly string[] = [ADMIN_USER, "lag-exporter"];
+/** The lag exporter's own principal on a secure stack: it may describe, never read or write. */
+export const EXPORTER_USER = { name: "lag-exporter", roles: [{ role: "monitor" as const }] };
 /** How SCRAM credentials are made, by the brokers' bootstrap and by the kafka provider alike. */
 export const SCRAM = { mechanism: "SCRAM-SHA-512", iterations: 4096 } as const;
 /** Leaf id and CN of the brokers' shared ZooKeeper client certificate. */

@@ -51,12 +51,41 @@ export interface KafkaSpec {
 }
 
 export interface DockerSpec {
-  /** Host address the brokers' external listeners are published on. */
+  /** Host address the brokers' external listeners (and the monitoring ports) are published on. */
   bindAddress: string;
   /** Broker i (0-based) is published on firstBrokerPort + i. */
   firstBrokerPort: number;
   /** When set, ZooKeeper node i's client port is published on firstZooKeeperPort + i (tools only). */
   firstZooKeeperPort?: number;
+  /** Host port of the lag exporter's /metrics (container port 8000). */
+  lagExporterPort: number;
+  /** Host port of Prometheus' UI and API. */
+  prometheusPort: number;
+  /** Host port of Grafana, when a Grafana image is configured. */
+  grafanaPort: number;
+}
+
+export interface AlertThresholds {
+  /** A group's lag on a topic, in records, above which LagHigh fires. */
+  lagRecords: number;
+  /** A group's time lag, in seconds, above which TimeLagHigh fires. */
+  lagSeconds: number;
+  /** Certificates expiring within this many days fire CertificateExpiring. */
+  certificateExpiryDays: number;
+  /** How long a condition must hold before its alert fires (Prometheus' `for`), in seconds. */
+  forSeconds: number;
+}
+
+export interface MonitoringSpec {
+  /** Lag exporter and Prometheus with the stack. */
+  enabled: boolean;
+  /** The Prometheus JMX exporter agent in brokers and ZooKeeper (port 7071 on the stack's network). */
+  jmx: boolean;
+  lagExporter: { image: string; pollIntervalSeconds: number; windowSize: number };
+  prometheus: { image: string; scrapeIntervalSeconds: number; retentionDays: number };
+  /** Grafana with the repo's dashboards, when an image is configured (a user with a registry). */
+  grafana?: { image: string };
+  alerts: AlertThresholds;
 }
 
 export interface TopicSpec {
@@ -80,6 +109,7 @@ export interface EstateSpec {
   zookeeper: ZooKeeperSpec;
   kafka: KafkaSpec;
   docker: DockerSpec;
+  monitoring: MonitoringSpec;
   topics: TopicSpec[];
   users: UserSpec[];
   /** Consumer groups a role may name; a consumer role's group must be one of these. */

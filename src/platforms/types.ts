@@ -1,5 +1,5 @@
-// What components ask of a target: run one node (a ZooKeeper member or a broker) with its
-// config files and data volume, and say how it is reached. Components never branch on the
+// What components ask of a target: run one node (a ZooKeeper member, a broker, the lag exporter,
+// Prometheus…) with its config files and, if it has one, its data volume, and say how it is reached. Components never branch on the
 // target; the docker and kubernetes layers implement this.
 import type * as pulumi from "@pulumi/pulumi";
 import type { Role } from "../model/naming";
@@ -23,9 +23,10 @@ export interface NodeSpec {
   /** Non-secret environment only: secrets travel as files. */
   env: Record<string, string>;
   files: NodeFile[];
-  /** Where the persistent volume is mounted. */
-  dataPath: string;
-  heapMb: number;
+  /** Where the persistent volume is mounted; none when unset (the node keeps nothing). */
+  dataPath?: string;
+  /** Memory limit of the node (a JVM's heap plus its overhead, or a small service's whole need). */
+  memoryMb: number;
   /** Container port → host port, published on the stack's bind address. */
   publish: { container: number; host: number }[];
   /** Command (argv) that exits 0 when the node serves. */

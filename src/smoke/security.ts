@@ -95,6 +95,20 @@ export async function checkSecurity(out: StackOutputs, timeoutMs = 60_000): Prom
       }
     }
     if (user.roles.some((r) => r.role === "admin")) continue; // nothing to refuse
+    if (user.roles.some((r) => r.role === "monitor")) {
+      // Sees metadata and offsets; may not read a record, write one, or change anything.
+      const topic = topics[0];
+      await must(`${user.name} describes the cluster`, kafka(), (c) => c.listTopics());
+      const group = fresh();
+      await must(`${user.name} reads offsets of group ${group}`, kafka(), (c) => c.groupOffsets(group, topic ?? group));
+      if (topic) {
+        await mustRefuse(`${user.name} consumes ${topic}`, "authorization", "GROUP_AUTHORIZATION_FAILED", refusing(), (c) => consumeWithoutCommit(c, topic, fresh(), timeoutMs));
+        await mustRefuse(`${user.name} produces to ${topic}`, "authorization", "TOPIC_AUTHORIZATION_FAILED", refusing(), (c) => produceOne(c, topic));
+      }
+      const other = fresh();
+      await mustRefuse(`${user.name} creates topic ${other}`, "authorization", "TOPIC_AUTHORIZATION_FAILED", refusing(), (c) => c.createTopic(other));
+      continue;
+    }
     const other = fresh();
     await mustRefuse(`${user.name} produces to ${other}`, "authorization", "TOPIC_AUTHORIZATION_FAILED", refusing(), (c) => produceOne(c, other));
     await mustRefuse(`${user.name} creates topic ${other}`, "authorization", "TOPIC_AUTHORIZATION_FAILED", refusing(), (c) => c.createTopic(other));

@@ -96,7 +96,19 @@ describe("parseEstate", () => {
     ["ratio out of range", (r) => { topic(r).config = { "min.cleanable.dirty.ratio": 1.5 }; },
       ["topic 'my-topic': config 'min.cleanable.dirty.ratio' 1.5 is out of range (0–1)"]],
     ["unknown stack key", (r) => { r.config.brokerz = 3; },
-      ["kafka-platform:brokerz: unknown key (known: target, environment, security, kafka, zookeeper, docker, topology, userPasswords)"]],
+      ["kafka-platform:brokerz: unknown key (known: target, environment, security, kafka, zookeeper, docker, monitoring, topology, userPasswords)"]],
+    ["monitoring problems, each with key and value", (r) => {
+      r.config.monitoring = { jmx: "yes", lagExporter: { pollIntervalSeconds: 0 }, alerts: { lagRecords: -5, forSeconds: 2 }, grafana: { image: "" }, extra: 1 };
+    }, [
+      "kafka-platform:monitoring.extra: unknown key (known: enabled, jmx, lagExporter, prometheus, grafana, alerts)",
+      "kafka-platform:monitoring.jmx: 'yes' is not true or false",
+      "kafka-platform:monitoring.lagExporter.pollIntervalSeconds: 0 is out of range (1–3600)",
+      "kafka-platform:monitoring.grafana.image: '' is not a non-empty string",
+      "kafka-platform:monitoring.alerts.lagRecords: -5 is out of range (1–9007199254740991)",
+      "kafka-platform:monitoring.alerts.forSeconds: 2 is shorter than one scrape (prometheus.scrapeIntervalSeconds 10): an alert could fire on one sample",
+    ]],
+    ["a monitoring port taken by a broker", (r) => { r.config.docker = { firstBrokerPort: 19092, prometheusPort: 19093 }; },
+      ["kafka-platform:docker.prometheusPort: 19093 is already used by broker 1"]],
     ["unknown nested key", (r) => { kafka(r).replicas = 3; },
       ["kafka-platform:kafka.replicas: unknown key (known: version, mode, brokers, heapMb, image, brokerConfig)"]],
     ["managed broker setting", (r) => { kafka(r).brokerConfig = { "broker.id": 7 }; },

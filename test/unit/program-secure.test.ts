@@ -59,8 +59,9 @@ describe("the secure docker program", () => {
     const unwrap = (v: any) => (v && typeof v === "object" && SECRET_MARK in v ? v.value : v);
     for (const c of created.filter((x) => x.type === "docker:index/container:Container")) {
       // Key material makes the uploads a secret as a whole: encrypted in state, masked in output.
-      expect(c.inputs.uploads[SECRET_MARK], c.name).toBeDefined();
-      const props = unwrap(c.inputs.uploads).filter((u: any) => !u.file.startsWith("/etc/kafka/secrets/"));
+      // (Prometheus has none: its config and rules are plain.)
+      if (c.name !== "monitoring-prometheus") expect(c.inputs.uploads[SECRET_MARK], c.name).toBeDefined();
+      const props = unwrap(c.inputs.uploads).filter((u: any) => !u.file.includes("/secrets/"));
       const plain = JSON.stringify([c.inputs.envs, c.inputs.command, props]);
       expect(plain, c.name).not.toContain(password);
       expect(plain, c.name).not.toContain("PRIVATE KEY");
@@ -71,5 +72,10 @@ describe("the secure docker program", () => {
     // Where the secrets went: the keystore and the admin's SCRAM bootstrap file.
     expect(files["/etc/kafka/secrets/keystore.pem"]).toContain(FAKE_KEY);
     expect(files["/etc/kafka/secrets/admin-scram.properties"]).toBe(`SCRAM-SHA-512=iterations=4096,password=${password}\n`);
+    // The lag exporter's own principal: its password only in its credentials file; its config names the CA and that file.
+    const exporter = created.find((x) => x.name === "monitoring-lag-exporter")!;
+    const ex = Object.fromEntries(unwrap(exporter.inputs.uploads).map((u: any) => [u.file, unwrap(u.content)]));
+    expect(JSON.parse(ex["/etc/lag-exporter/secrets/credentials.json"])).toEqual({ scram: { username: "lag-exporter", password } });
+    expect(JSON.parse(ex["/etc/lag-exporter/config.json"])).toMatchObject({ caFile: "/etc/lag-exporter/ca.pem", credentialsFile: "/etc/lag-exporter/secrets/credentials.json" });
   });
 });

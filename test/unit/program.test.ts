@@ -32,19 +32,32 @@ describe("the docker program", () => {
     expect(urns).toEqual(fs.readFileSync(file, "utf8").trim().split("\n"));
   });
 
-  it("creates one network, 6 containers and 6 volumes named from the stack", () => {
+  it("creates one network, 8 containers and 7 volumes named from the stack: the lag exporter keeps nothing", () => {
     expect(ofType("docker:index/network:Network").map((n) => n.inputs.name)).toEqual(["kp-unit"]);
     expect(ofType("docker:index/container:Container").map((c) => c.inputs.name).sort()).toEqual([
-      "kp-unit-kafka-0", "kp-unit-kafka-1", "kp-unit-kafka-2",
+      "kp-unit-kafka-0", "kp-unit-kafka-1", "kp-unit-kafka-2", "kp-unit-lag-exporter-0", "kp-unit-prometheus-0",
       "kp-unit-zookeeper-0", "kp-unit-zookeeper-1", "kp-unit-zookeeper-2",
     ]);
     expect(ofType("docker:index/volume:Volume").map((v) => v.inputs.name).sort()).toEqual([
-      "kp-unit-kafka-0-data", "kp-unit-kafka-1-data", "kp-unit-kafka-2-data",
+      "kp-unit-kafka-0-data", "kp-unit-kafka-1-data", "kp-unit-kafka-2-data", "kp-unit-prometheus-0-data",
       "kp-unit-zookeeper-0-data", "kp-unit-zookeeper-1-data", "kp-unit-zookeeper-2-data",
     ]);
   });
 
-  it("publishes each broker's external listener on 127.0.0.1 with its own port, and no ZooKeeper port", () => {
+  it("runs the lag exporter with its rendered config after the cluster, and Prometheus with the stack's scrape config and rules", () => {
+    const byName = (n: string) => ofType("docker:index/container:Container").find((c) => c.inputs.name === n)!;
+    const exporter = byName("kp-unit-lag-exporter-0");
+    const config = JSON.parse(exporter.inputs.uploads.find((u: any) => u.file === "/etc/lag-exporter/config.json").content);
+    expect(config).toEqual({ bootstrapServers: ["kp-unit-kafka-0:9091", "kp-unit-kafka-1:9091", "kp-unit-kafka-2:9091"], pollIntervalSeconds: 5, windowSize: 10, port: 8000 });
+    expect(exporter.inputs.volumes).toEqual([]);
+    expect(exporter.inputs.healthcheck.tests).toEqual(["CMD", "node", "/opt/lag-exporter/lag-exporter.js", "--probe", "http://127.0.0.1:8000/ready"]);
+    const prometheus = byName("kp-unit-prometheus-0");
+    expect(prometheus.inputs.uploads.map((u: any) => u.file)).toEqual(["/etc/prometheus/prometheus.yml", "/etc/prometheus/alerts.yml"]);
+    expect(prometheus.inputs.uploads[0].content).toContain("kp-unit-kafka-2:7071");
+    expect(prometheus.inputs.volumes).toEqual([{ volumeName: "kp-unit-prometheus-0-data", containerPath: "/var/lib/prometheus" }]);
+  });
+
+  it("publishes each broker's external listener on 127.0.0.1 with its own port, the exporter and Prometheus, and no ZooKeeper port", () => {
     const ports = Object.fromEntries(
       ofType("docker:index/container:Container").map((c) => [c.inputs.name, (c.inputs.ports ?? []).map((p: any) => `${p.ip}:${p.external}->${p.internal}`)]),
     );
@@ -53,10 +66,11 @@ describe("the docker program", () => {
       "kp-unit-kafka-1": ["127.0.0.1:29093->9092"],
       "kp-unit-kafka-2": ["127.0.0.1:29094->9092"],
       "kp-unit-zookeeper-0": [], "kp-unit-zookeeper-1": [], "kp-unit-zookeeper-2": [],
+      "kp-unit-lag-exporter-0": ["127.0.0.1:8000->8000"], "kp-unit-prometheus-0": ["127.0.0.1:9090->9090"],
     });
   });
 
-  it("gives every broker its rendered server.properties, a data volume, a healthcheck, a restart policy and a sized heap", () => {
+  it("gives every broker its rendered server.properties, a data volume, a healthcheck, a restart policy, a sized heap and the JMX agent's port", () => {
     const b1 = ofType("docker:index/container:Container").find((c) => c.inputs.name === "kp-unit-kafka-1")!;
     const props = b1.inputs.uploads[0];
     expect(props.file).toBe("/etc/kafka/server.properties");
@@ -67,7 +81,7 @@ describe("the docker program", () => {
     expect(b1.inputs.restart).toBe("unless-stopped");
     expect(b1.inputs.wait).toBe(true);
     expect(b1.inputs.destroyGraceSeconds).toBe(120); // SIGTERM, controlled shutdown; not the provider's SIGKILL
-    expect(b1.inputs.envs).toEqual(["KAFKA_HEAP_OPTS=-Xms384m -Xmx384m"]);
+    expect(b1.inputs.envs).toEqual(["KAFKA_HEAP_OPTS=-Xms384m -Xmx384m", "KAFKA_METRICS_PORT=7071"]);
     expect(b1.inputs.memory).toBe(384 + 384);
     expect(b1.inputs.memorySwap).toBe(384 + 384);
     expect(b1.inputs.networksAdvanced).toEqual([{ name: "kp-unit", aliases: ["kp-unit-kafka-1"] }]);

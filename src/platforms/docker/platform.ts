@@ -6,9 +6,6 @@ import type { EstateSpec } from "../../model/spec";
 import { networkName, volumeName } from "../../model/naming";
 import type { NodeSpec, Platform, PlatformNode } from "../types";
 
-/** A JVM on a 2-core machine: heap plus room for metaspace, threads and buffers. */
-const memoryMb = (heapMb: number) => heapMb + 384;
-
 export class DockerPlatform extends pulumi.ComponentResource implements Platform {
   readonly network: docker.Network;
   private readonly images = new Map<string, docker.RemoteImage>();
@@ -53,7 +50,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       { label: "kafka-platform.role", value: node.role },
       { label: "kafka-platform.ordinal", value: String(node.ordinal) },
     ];
-    const volume = new docker.Volume(`${name}-data`, {
+    const volume = node.dataPath === undefined ? undefined : new docker.Volume(`${name}-data`, {
       name: volumeName(this.spec, node.role, node.ordinal),
       labels,
     }, { parent, retainOnDelete: false });
@@ -70,14 +67,14 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
           // not change it. Docker 20.10 cannot chown an upload into a stopped container.
           ? { file: f.path, content: pulumi.secret(f.content), permissions: "0444" }
           : { file: f.path, content: f.content }),
-      volumes: [{ volumeName: volume.name, containerPath: node.dataPath }],
+      volumes: volume ? [{ volumeName: volume.name, containerPath: node.dataPath! }] : [],
       networksAdvanced: [{ name: this.network.name, aliases: [node.hostname] }],
       ports: node.publish.map((p) => ({ internal: p.container, external: p.host, ip: this.spec.docker.bindAddress })),
       restart: "unless-stopped",
-      memory: memoryMb(node.heapMb),
+      memory: node.memoryMb,
       // Equal to memory: no swap for a JVM. Left unset, Docker picks 2 × memory and the
       // provider reads that back as drift on every `up`.
-      memorySwap: memoryMb(node.heapMb),
+      memorySwap: node.memoryMb,
       logDriver: "json-file",
       logOpts: { "max-size": "10m", "max-file": "3" },
       healthcheck: { tests: ["CMD", ...node.healthcheck], interval: "1s", timeout: "5s", startPeriod: "5s", retries: 300 },
