@@ -69,7 +69,7 @@ export function alertRules(spec: Spec): AlertRule[] {
     rule("KafkaConsumerLagHigh", "warning", `kafka_consumergroup_lag_sum > ${a.lagRecords}`,
       "Consumer group far behind", "Group {{ $labels.consumergroup }} is {{ $value }} records behind on {{ $labels.topic }}."),
     rule("KafkaConsumerTimeLagHigh", "warning", `kafka_consumergroup_lag_seconds_max > ${a.lagSeconds}`,
-      "Consumer group reading old records", "Group {{ $labels.consumergroup }}'s oldest unread record is {{ $value | humanizeDuration }} old."),
+      "Consumer group reading old records", "Group {{ $labels.consumergroup }}'s oldest unread record is {{ $value }} s old."),
     // ERR (3) and STOP (4): a partition stopped, stalled or rewound. STALL alone makes a group ERR.
     rule("KafkaConsumerGroupStatus", "warning", "kafka_consumergroup_status >= 3",
       "Consumer group stopped, stalled or rewinding", "Group {{ $labels.consumergroup }} has status code {{ $value }} (3 ERR, 4 STOP): see kafka_consumergroup_partition_status."),

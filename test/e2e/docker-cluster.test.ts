@@ -50,6 +50,8 @@ describe("a 3-broker cluster on Docker", () => {
       kafka: { brokers: 3, heapMb: 384, brokerConfig },
       zookeeper: { replicas: 3, heapMb: 128 },
       docker: { bindAddress: "127.0.0.1", firstBrokerPort },
+      // Monitoring has its own e2e file (docker-monitoring): this one stays about the cluster.
+      monitoring: { enabled: false },
     }, topology(604800000));
   });
 

@@ -43,6 +43,8 @@ describe("an up killed half-way on Docker", () => {
       kafka: { brokers: 1, heapMb: 384 },
       zookeeper: { replicas: 1, heapMb: 128 },
       docker: { bindAddress: "127.0.0.1", firstBrokerPort },
+      // Monitoring has its own e2e file (docker-monitoring): this one stays about the cluster.
+      monitoring: { enabled: false },
     }, { topics: [{ name: "events", partitions: 1, replicationFactor: 1 }] });
   });
 

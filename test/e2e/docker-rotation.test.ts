@@ -82,6 +82,8 @@ describe("certificate rotation on a secure 3-broker cluster on Docker", () => {
       kafka: { brokers: 3, heapMb: 384 },
       zookeeper: { replicas: 1, heapMb: 128 },
       docker: { bindAddress: "127.0.0.1", firstBrokerPort },
+      // Monitoring has its own e2e file (docker-monitoring): this one stays about the cluster.
+      monitoring: { enabled: false },
     }, {
       topics: [{ name: TOPIC, partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": 2 } }],
       users: [{ name: "shop", roles: [{ role: "producer", topic: TOPIC }] }],

@@ -63,7 +63,7 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
       security: { clientAuth, tls: { validityDays: 30, renewBeforeDays: 7 } },
       kafka: { brokers: 2, heapMb: 384 },
       zookeeper: { replicas: 1, heapMb: 128 },
-      docker: { bindAddress: "127.0.0.1", firstBrokerPort },
+      docker: { bindAddress: "127.0.0.1", firstBrokerPort, lagExporterPort: firstBrokerPort + 5, prometheusPort: firstBrokerPort + 6, grafanaPort: firstBrokerPort + 7 },
     }, {
       topics: [
         { name: "orders", partitions: 2, replicationFactor: 2 },
