@@ -19,6 +19,14 @@ p up --yes --non-interactive --stack "$stack"
 node -r ts-node/register/transpile-only "$KP_ROOT/src/smoke/main.ts" --stack "$stack"
 
 bootstrap="$(p stack output bootstrapServers --stack "$stack")"
+monitoring=""
+if metrics="$(p stack output lagExporterUrl --stack "$stack" 2>/dev/null)"; then
+  prometheus="$(p stack output prometheusUrl --stack "$stack")"
+  monitoring="
+  Metrics: $metrics   (consumer lag, partitions; also /healthz, /ready)
+  Prometheus: $prometheus   (alerts: $prometheus/alerts)
+  npm run dashboards -- --stack $stack                  # dashboards as PNG files, from live data"
+fi
 secure=""
 if p stack output caCertificate --stack "$stack" >/dev/null 2>&1; then
   secure="
@@ -33,5 +41,5 @@ Stack '$stack' is up. Bootstrap servers (from the host): $bootstrap
   npm run produce -- --topic my-topic --stack $stack    # one message per line, key:value
   npm run consume -- --topic my-topic --from-beginning --stack $stack
   kcat -b $bootstrap -L                                   # any Kafka client works with these servers
-  npm run down -- --stack $stack                          # destroy the stack (its data too)$secure
+  npm run down -- --stack $stack                          # destroy the stack (its data too)$monitoring$secure
 INFO

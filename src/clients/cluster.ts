@@ -33,7 +33,7 @@ export interface ClientOptions {
 
 export interface PartitionState { id: number; leader: number; replicas: number[]; isr: number[] }
 export interface TopicState { name: string; partitions: PartitionState[] }
-export interface Message { key?: string; value: string }
+export interface Message { key?: string; value: string; /** CreateTime, ms since the epoch (default: now). */ timestamp?: number }
 export interface Received { topic: string; partition: number; offset: string; key?: string; value: string }
 
 export interface ProducerHandle {
@@ -233,6 +233,20 @@ export class ClusterClient {
     });
   }
 
+  /** Commits offsets for a group that has no members (Kafka refuses it for an active group). */
+  async commitOffsets(group: string, topic: string, offsets: { partition: number; offset: number }[]): Promise<void> {
+    await this.run({ action: "commit offsets of", group, topic }, async () => {
+      await (await this.admin()).setOffsets({ groupId: group, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: String(o.offset) })) });
+    });
+  }
+
+  /** Deletes a group that has no members, with its committed offsets. */
+  async deleteGroup(group: string): Promise<void> {
+    await this.run({ action: "delete", group }, async () => {
+      await (await this.admin()).deleteGroups([group]);
+    });
+  }
+
   async producer(opts: { idempotent?: boolean } = {}): Promise<ProducerHandle> {
     const idempotent = opts.idempotent ?? true;
     // One request in flight: ordering survives retries even where idempotence is not granted.
@@ -243,7 +257,7 @@ export class ClusterClient {
     this.open.add(p);
     return {
       send: (topic, messages, acks = -1) => this.run({ action: "write to", topic }, async () => {
-        await p.send({ topic, acks, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
+        await p.send({ topic, acks, messages: messages.map((m) => ({ key: m.key, value: m.value, ...(m.timestamp !== undefined ? { timestamp: String(m.timestamp) } : {}) })) });
       }),
       close: async () => {
         this.open.delete(p);

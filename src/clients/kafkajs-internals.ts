@@ -4,7 +4,7 @@
 // answer. Pinned to kafkajs 2.2.4 (package.json); an upgrade re-checks this file first.
 import type { Kafka } from "kafkajs";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- kafkajs ships no types for its internals */
+// kafkajs ships no types for its internals.
 export type RawBroker = any;
 export type RawCluster = any;
 
