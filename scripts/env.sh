@@ -10,11 +10,22 @@ KP_CACHE="${KP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kafka-platform}"
 # Pinned versions. The SDK versions live in package.json; these are the rest.
 KP_PULUMI_VERSION="3.248.0"          # = @pulumi/pulumi; the newest that accepts Node 20
 KP_KAFKA_VERSION="3.9.2"             # = toolchain/kafka/pom.xml; last line with ZooKeeper mode
+KP_PROMETHEUS_VERSION="2.42.0"       # Debian 12's prometheus package (images/prometheus)
+KP_LAG_EXPORTER_VERSION="0.1.0"      # = package.json
 KP_KAFKA_IMAGE="${KP_KAFKA_IMAGE:-kafka-platform/kafka:$KP_KAFKA_VERSION}"
-# A registry base with a JRE 17; without a registry, setup builds KP_LOCAL_BASE_IMAGE itself.
-KP_BASE_IMAGE_SET="${KP_BASE_IMAGE:+1}"   # set by the user: then it must be used, or fail
+KP_LAG_EXPORTER_IMAGE="${KP_LAG_EXPORTER_IMAGE:-kafka-platform/lag-exporter:$KP_LAG_EXPORTER_VERSION}"
+KP_PROMETHEUS_IMAGE="${KP_PROMETHEUS_IMAGE:-kafka-platform/prometheus:$KP_PROMETHEUS_VERSION}"
+# Base images: a registry one (JRE 17, Node, plain Debian); without a registry, setup builds the
+# KP_LOCAL_* one itself from Debian packages. A base set by the user must be used, or setup fails.
+KP_BASE_IMAGE_SET="${KP_BASE_IMAGE:+1}"
 KP_BASE_IMAGE="${KP_BASE_IMAGE:-eclipse-temurin:17-jre}"
 KP_LOCAL_BASE_IMAGE="${KP_LOCAL_BASE_IMAGE:-kafka-platform/base-jre:17-bookworm}"
+KP_NODE_BASE_IMAGE_SET="${KP_NODE_BASE_IMAGE:+1}"
+KP_NODE_BASE_IMAGE="${KP_NODE_BASE_IMAGE:-node:20-slim}"
+KP_LOCAL_NODE_BASE_IMAGE="${KP_LOCAL_NODE_BASE_IMAGE:-kafka-platform/base-node:bookworm}"
+KP_PROMETHEUS_BASE_IMAGE_SET="${KP_PROMETHEUS_BASE_IMAGE:+1}"
+KP_PROMETHEUS_BASE_IMAGE="${KP_PROMETHEUS_BASE_IMAGE:-debian:bookworm-slim}"
+KP_LOCAL_PROMETHEUS_BASE_IMAGE="${KP_LOCAL_PROMETHEUS_BASE_IMAGE:-kafka-platform/base-prometheus:bookworm}"
 
 # Sourced by scripts that call each other: prepend once.
 case ":$PATH:" in *":$KP_TOOLS/bin:"*) ;; *) export PATH="$KP_TOOLS/bin:$KP_ROOT/node_modules/.bin:$PATH" ;; esac

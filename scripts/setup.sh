@@ -8,11 +8,13 @@
 #                             `pulumi plugin install --file` at the npm SDKs' plugin versions
 #   4 kafka jars              Kafka, ZooKeeper, MirrorMaker 2, tools from Maven Central
 #   5 docker engine           Debian's docker.io + dockerd when `docker info` fails
-#   6 images                  a JRE base (registry, or Debian minbase imported) + images/kafka
+#   6 images                  images/kafka, lag-exporter (esbuild bundle), images/prometheus on
+#                             JRE, Node and Debian bases (registry, or Debian minbase imported)
 # Output is a progress report: one line per step (duration, cache hit or what was built); every
 # tool's output goes to .tools/logs/<step>.log. A failing step prints its name, the last 40 lines
 # of its log and the log's path, and setup exits non-zero. When nothing had to be done: one line.
-# Env: KP_BASE_IMAGE (registry base, default eclipse-temurin:17-jre), KP_KAFKA_IMAGE,
+# Env: KP_BASE_IMAGE, KP_NODE_BASE_IMAGE, KP_PROMETHEUS_BASE_IMAGE (registry bases, defaults in
+#      scripts/env.sh), KP_KAFKA_IMAGE, KP_LAG_EXPORTER_IMAGE, KP_PROMETHEUS_IMAGE,
 #      KP_CACHE (build cache, default ~/.cache/kafka-platform), KP_SETUP_STEPS (e.g. "1 2").
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -25,9 +27,9 @@ done_() { printf '%s\n' "$*" >&3; }
 hit() { printf 'hit: %s\n' "$*" >&3; }
 
 sha() { cat "$@" | sha256sum | cut -c1-16; }
-# Hash of a folder's tracked files (names and working-tree contents): stable across clones,
-# blind to what builds generate there.
-sha_tree() { (cd "$KP_ROOT" && git ls-files -z -- "$1" | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16; }
+# Hash of a folder's files that git tracks or would (names and working-tree contents): stable
+# across clones, blind to what builds generate there (ignored), and a new file counts at once.
+sha_tree() { (cd "$KP_ROOT" && git ls-files -z --cached --others --exclude-standard -- "$1" | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16; }
 # Build cache entries are keyed by their inputs, so every toolchain change adds one (~110 MB
 # for the CLI). Keep the 3 most recently used of a kind (entries are touched when used): enough
 # for clones of nearby commits to share, without growing forever.
@@ -117,8 +119,14 @@ step_jars() {
   rm -rf "$KP_TOOLS/kafka" && mkdir -p "$KP_TOOLS/kafka"
   mvn -B -q -f toolchain/kafka/pom.xml dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$KP_TOOLS/kafka/libs"
+  # The JMX exporter is a -javaagent: its own folder (libs/* is the classpath), a stable name.
+  local jmx; jmx="$(sed -n 's:.*<jmx.exporter.version>\(.*\)</jmx.exporter.version>.*:\1:p' toolchain/kafka/pom.xml)"
+  [ -n "$jmx" ] || kp_die "toolchain/kafka/pom.xml has no jmx.exporter.version"
+  mvn -B -q dependency:copy -Dartifact="io.prometheus.jmx:jmx_prometheus_javaagent:$jmx" \
+    -Dmdep.stripVersion=true -DoutputDirectory="$KP_TOOLS/kafka/agents"
+  [ -f "$KP_TOOLS/kafka/agents/jmx_prometheus_javaagent.jar" ] || kp_die "JMX exporter agent $jmx not fetched"
   echo "$stamp" > "$KP_TOOLS/kafka/.stamp"
-  done_ "assembled $(ls "$KP_TOOLS/kafka/libs" | wc -l) jars from Maven Central"
+  done_ "assembled $(ls "$KP_TOOLS/kafka/libs" | wc -l) jars and the JMX exporter agent $jmx from Maven Central"
 }
 
 step_docker() {
@@ -132,46 +140,95 @@ step_docker() {
   done_ "started dockerd, engine $(docker version -f '{{.Server.Version}}') (its log: $KP_CACHE/dockerd.log)"
 }
 
-# The JRE base image: the configured registry image when present or pullable, else a Debian
-# minbase + openjdk-17-jre-headless made with debootstrap and `docker import`.
+# A base image: the registry one when present or pullable, else LOCAL: a Debian minbase with
+# PACKAGES made with debootstrap and `docker import` (extra args: its --change options). A registry
+# base the user set (USER_SET non-empty) must be used, or setup fails. Prints the image's name.
+#   base_image REGISTRY USER_SET LOCAL PACKAGES [--change …]
 base_image() {
-  local explicit="$KP_BASE_IMAGE_SET"
-  if docker image inspect "$KP_BASE_IMAGE" >/dev/null 2>&1; then echo "$KP_BASE_IMAGE"; return; fi
-  if [ -z "$explicit" ] && docker image inspect "$KP_LOCAL_BASE_IMAGE" >/dev/null 2>&1; then
-    echo "$KP_LOCAL_BASE_IMAGE"; return; fi
-  if timeout 60 docker pull -q "$KP_BASE_IMAGE" >&2; then echo "$KP_BASE_IMAGE"; return; fi
-  [ -z "$explicit" ] || kp_die "base image $KP_BASE_IMAGE is neither present nor pullable"
-  echo "no registry reachable; building $KP_LOCAL_BASE_IMAGE with debootstrap" >&2
+  set -e   # it runs in $(…), where bash drops errexit: a failing debootstrap must stop here
+  local registry="$1" explicit="$2" local_="$3" packages="$4"; shift 4
+  if docker image inspect "$registry" >/dev/null 2>&1; then echo "$registry"; return; fi
+  if [ -z "$explicit" ] && docker image inspect "$local_" >/dev/null 2>&1; then echo "$local_"; return; fi
+  if timeout 60 docker pull -q "$registry" >&2; then echo "$registry"; return; fi
+  [ -z "$explicit" ] || kp_die "base image $registry is neither present nor pullable"
+  echo "no registry reachable; building $local_ with debootstrap" >&2
   command -v debootstrap >/dev/null || apt_install debootstrap >&2
   local mirror rootfs="$KP_TOOLS/build/rootfs"
   mirror="$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)"
   rm -rf "$rootfs"
-  debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm "$rootfs" \
+  debootstrap --variant=minbase --include="$packages" bookworm "$rootfs" \
     "${mirror:-http://deb.debian.org/debian}" >&2
-  # Caches and docs are dead weight in an image.
+  # Caches and docs are dead weight in an image; so is moment-timezone's raw data (210 MB, a
+  # dependency of Prometheus's UI, which reads only the bundled moment-timezone-with-data.js).
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc \
-    "$rootfs"/usr/share/man "$rootfs"/usr/share/locale
-  tar -C "$rootfs" -c . | docker import \
-    --change 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' --change 'CMD ["/bin/bash"]' \
-    - "$KP_LOCAL_BASE_IMAGE" >&2
-  echo "built $KP_LOCAL_BASE_IMAGE" >&2
+    "$rootfs"/usr/share/man "$rootfs"/usr/share/locale "$rootfs"/usr/share/javascript/moment-timezone/data
+  tar -C "$rootfs" -c . | docker import "$@" --change 'CMD ["/bin/bash"]' - "$local_" >&2
+  echo "built $local_" >&2
   rm -rf "$rootfs"
-  echo "$KP_LOCAL_BASE_IMAGE"
+  echo "$local_"
 }
 
-step_images() {
-  local base base_id inputs ctx="$KP_TOOLS/build/kafka-image"
-  base="$(base_image)"; base_id="$(docker image inspect -f '{{.Id}}' "$base")"
-  inputs="$(sha_tree images/kafka)-$(cat "$KP_TOOLS/kafka/.stamp")-${base_id:7:16}"
-  if [ "$(docker image inspect -f '{{index .Config.Labels "kafka-platform.inputs"}}' "$KP_KAFKA_IMAGE" 2>/dev/null)" = "$inputs" ]; then
-    hit "$KP_KAFKA_IMAGE up to date (base $base)"; return; fi
+image_id() { local id; id="$(docker image inspect -f '{{.Id}}' "$1")"; echo "${id:7:16}"; }
+# Each image carries a label with the hash of its inputs (build context, base image id): it is
+# rebuilt only when that changed. Both add the image to step_images' lists `current`, `built`.
+up_to_date() {
+  [ "$(docker image inspect -f '{{index .Config.Labels "kafka-platform.inputs"}}' "$1" 2>/dev/null)" = "$2" ] || return
+  current+=("$1")
+}
+build_image() {
+  local image="$1" base="$2" inputs="$3" ctx="$4"; shift 4
+  # --force-rm: a failing step's container goes too (the legacy builder keeps it otherwise).
+  docker build --force-rm --build-arg "BASE_IMAGE=$base" --label "kafka-platform.inputs=$inputs" -t "$image" "$@" "$ctx"
+  built+=("$image from $base")
+}
+
+# Kafka: the jars of step 4 and images/kafka on the JRE base.
+image_kafka() {
+  local base="$1" inputs ctx="$KP_TOOLS/build/kafka-image"
+  inputs="$(sha_tree images/kafka)-$(cat "$KP_TOOLS/kafka/.stamp")-$(image_id "$base")"
+  up_to_date "$KP_KAFKA_IMAGE" "$inputs" && return
   rm -rf "$ctx" && mkdir -p "$ctx"
-  cp -al "$KP_TOOLS/kafka/libs" "$ctx/libs"
+  cp -al "$KP_TOOLS/kafka/libs" "$ctx/libs" && cp -al "$KP_TOOLS/kafka/agents" "$ctx/agents"
   cp -r images/kafka/. "$ctx/"
-  docker build --build-arg "BASE_IMAGE=$base" --build-arg "KAFKA_VERSION=$KP_KAFKA_VERSION" \
-    --label "kafka-platform.inputs=$inputs" -t "$KP_KAFKA_IMAGE" "$ctx"
+  build_image "$KP_KAFKA_IMAGE" "$base" "$inputs" "$ctx" --build-arg "KAFKA_VERSION=$KP_KAFKA_VERSION"
   rm -rf "$ctx"
-  done_ "built $KP_KAFKA_IMAGE from $base"
+}
+
+# The lag exporter: lag-exporter/src/main.ts and all it imports (src/clients, kafkajs,
+# prom-client) bundled into one file, so the image needs no node_modules. The bundle (<1 s) is
+# made every run because it is the input: any change that reaches it rebuilds.
+image_lag_exporter() {
+  local base="$1" inputs ctx="$KP_TOOLS/build/lag-exporter-image"
+  rm -rf "$ctx" && mkdir -p "$ctx"
+  # Not minified, so that stack traces stay readable. A require() of a computed name would stay
+  # out of the bundle and fail only in the container: an error here instead.
+  node_modules/.bin/esbuild lag-exporter/src/main.ts --bundle --platform=node --target=node18 \
+    --format=cjs --log-level=warning --log-override:unsupported-require-call=error --outfile="$ctx/lag-exporter.js"
+  cp lag-exporter/Dockerfile "$ctx/"
+  inputs="$(sha "$ctx/lag-exporter.js" "$ctx/Dockerfile")-$(image_id "$base")"
+  up_to_date "$KP_LAG_EXPORTER_IMAGE" "$inputs" || build_image "$KP_LAG_EXPORTER_IMAGE" "$base" "$inputs" "$ctx"
+  rm -rf "$ctx"
+}
+
+image_prometheus() {
+  local base="$1" inputs
+  inputs="$(sha_tree images/prometheus)-$(image_id "$base")"
+  up_to_date "$KP_PROMETHEUS_IMAGE" "$inputs" || build_image "$KP_PROMETHEUS_IMAGE" "$base" "$inputs" images/prometheus
+}
+
+commas() { local IFS=,; echo "$*" | sed 's/,/, /g'; }
+
+step_images() {
+  local jre node prom current=() built=()
+  jre="$(base_image "$KP_BASE_IMAGE" "$KP_BASE_IMAGE_SET" "$KP_LOCAL_BASE_IMAGE" openjdk-17-jre-headless \
+    --change 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64')"
+  node="$(base_image "$KP_NODE_BASE_IMAGE" "$KP_NODE_BASE_IMAGE_SET" "$KP_LOCAL_NODE_BASE_IMAGE" nodejs)"
+  prom="$(base_image "$KP_PROMETHEUS_BASE_IMAGE" "$KP_PROMETHEUS_BASE_IMAGE_SET" "$KP_LOCAL_PROMETHEUS_BASE_IMAGE" prometheus)"
+  image_kafka "$jre"
+  image_lag_exporter "$node"
+  image_prometheus "$prom"
+  if [ "${#built[@]}" = 0 ]; then hit "$(commas "${current[@]}") up to date"; return; fi
+  done_ "built $(commas "${built[@]}")${current[*]:+; $(commas "${current[@]}") up to date}"
 }
 
 steps=(npm pulumi plugins jars docker images)

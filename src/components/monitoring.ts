@@ -65,7 +65,8 @@ export class Monitoring extends pulumi.ComponentResource {
       dataPath: DATA_DIRS.prometheus.replace(/\/data$/, ""),
       memoryMb: 512,
       publish: [{ container: PORTS.prometheus, host: spec.docker.prometheusPort }],
-      healthcheck: ["promtool", "check", "ready", `--url=http://127.0.0.1:${PORTS.prometheus}`],
+      // Debian's promtool 2.42 has no `check ready`: a query answers once Prometheus serves.
+      healthcheck: ["promtool", "query", "instant", `http://127.0.0.1:${PORTS.prometheus}`, "vector(1)"],
     }, this, [exporter.ready]);
 
     this.lagExporterUrl = `http://${platform.hostAddress(spec.docker.lagExporterPort)}/metrics`;
