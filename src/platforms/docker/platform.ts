@@ -1,5 +1,6 @@
 // The Docker target: one user-defined bridge network per stack, one named volume and one
 // container per node. Containers wait for their healthcheck, so "created" means "serving".
+import { execFileSync } from "child_process";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { EstateSpec } from "../../model/spec";
@@ -24,12 +25,18 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
     this.registerOutputs({ networkName: this.network.name });
   }
 
-  /** Images are built locally by setup (or pulled by a user with a registry); never removed on destroy. */
+  /**
+   * Images are built locally by setup (or pulled by a user with a registry); never removed on
+   * destroy. A rebuilt image keeps its tag, and the provider would keep using the image id it
+   * recorded: the local image's id is a pull trigger, so a rebuild replaces the image resource
+   * and rolls the nodes that run it (shown as such in preview).
+   */
   private image(ref: string): docker.RemoteImage {
     let img = this.images.get(ref);
     if (!img) {
       const id = ref.replace(/[^a-zA-Z0-9-]/g, "-");
-      img = new docker.RemoteImage(`${this.spec.name}-image-${id}`, { name: ref, keepLocally: true }, { parent: this });
+      const local = localImageId(ref);
+      img = new docker.RemoteImage(`${this.spec.name}-image-${id}`, { name: ref, keepLocally: true, ...(local ? { pullTriggers: [local] } : {}) }, { parent: this });
       this.images.set(ref, img);
     }
     return img;
@@ -91,5 +98,14 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       deleteBeforeReplace: true,
     });
     return { ready: container, revision: container.id };
+  }
+}
+
+/** The id of the local image tagged `ref`, or undefined when there is none (it will be pulled). */
+function localImageId(ref: string): string | undefined {
+  try {
+    return execFileSync("docker", ["image", "inspect", "-f", "{{.Id}}", ref], { encoding: "utf8", timeout: 15_000, stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
+  } catch {
+    return undefined;
   }
 }
