@@ -118,6 +118,10 @@ export class ExporterService {
         reply(404, "not found: try /metrics, /healthz or /ready\n");
       }
     });
+    // Node closes idle keep-alive connections after 5 s; Prometheus (and fetch) reuse theirs for
+    // the next scrape, 10-15 s later, and may send on a socket being closed: keep them longer.
+    this.server.keepAliveTimeout = 120_000;
+    this.server.headersTimeout = 125_000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once("error", reject);
       this.server!.listen(this.opts.port, this.opts.host ?? "0.0.0.0", () => resolve());

@@ -6,7 +6,7 @@
 // Pulumi's dynamic provider, whose closure serializer must recognise every module it captures.
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type Producer } from "kafkajs";
 import { ClusterError, toClusterError, type ErrorContext } from "./errors";
-import { API, createCluster, errorFromCode, sendRaw, type RawBroker, type RawMetadata } from "./kafkajs-internals";
+import { API, connectBroker, createCluster, errorFromCode, sendRaw, type RawBroker, type RawCluster, type RawMetadata } from "./kafkajs-internals";
 
 /** How a client proves who it is: plaintext (nothing), TLS with a CA, plus SCRAM or a certificate. */
 export interface Identity {
@@ -127,11 +127,11 @@ export class ClusterClient {
   }
 
   /** A bare kafkajs cluster connected to one random bootstrap server, disconnected afterwards. */
-  private async withSeedBroker<T>(fn: (broker: RawBroker) => Promise<T>): Promise<T> {
+  private async withSeedBroker<T>(fn: (broker: RawBroker, cluster: RawCluster) => Promise<T>): Promise<T> {
     const cluster = createCluster(this.kafka);
     try {
       await cluster.connect();
-      return await fn(cluster.brokerPool.seedBroker);
+      return await fn(cluster.brokerPool.seedBroker, cluster);
     } finally {
       await cluster.disconnect().catch(() => undefined);
     }
@@ -233,11 +233,24 @@ export class ClusterClient {
     });
   }
 
-  /** Commits offsets for a group that has no members (Kafka refuses it for an active group). */
+  /**
+   * Commits offsets for a group that has no members, as Kafka's admin client does: one OffsetCommit
+   * to the coordinator outside any generation. (kafkajs' admin.setOffsets joins the group with a
+   * consumer instead: seconds per call, and the group shows a member meanwhile.)
+   */
   async commitOffsets(group: string, topic: string, offsets: { partition: number; offset: number }[]): Promise<void> {
-    await this.run({ action: "commit offsets of", group, topic }, async () => {
-      await (await this.admin()).setOffsets({ groupId: group, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: String(o.offset) })) });
-    });
+    await this.run({ action: "commit offsets of", group, topic }, () => this.withSeedBroker(async (seed, cluster) => {
+      const { coordinator } = await seed.findGroupCoordinator({ groupId: group, coordinatorType: 0 });
+      const broker = await connectBroker(cluster, coordinator.nodeId, coordinator.host, coordinator.port);
+      try {
+        await broker.offsetCommit({
+          groupId: group, groupGenerationId: -1, memberId: "", retentionTime: -1,
+          topics: [{ topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: String(o.offset) })) }],
+        });
+      } finally {
+        await broker.disconnect().catch(() => undefined);
+      }
+    }));
   }
 
   /** Deletes a group that has no members, with its committed offsets. */

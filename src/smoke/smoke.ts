@@ -27,7 +27,8 @@ export async function smoke(outputs: StackOutputs, opts: SmokeOptions = {}): Pro
   const ids = Object.keys(outputs.brokers).map(Number);
   const names = outputs.declaredTopics.map((t) => t.name);
   const topic = opts.topic ?? names[0];
-  const rt = await withClient(stackClient(outputs, undefined, { clientId: "kp-smoke" }), async (client) => {
+  // Retries cover a fresh cluster creating __consumer_offsets on the first group (COORDINATOR_NOT_AVAILABLE for seconds).
+  const rt = await withClient(stackClient(outputs, undefined, { clientId: "kp-smoke", retries: 10 }), async (client) => {
     await waitForWholeCluster(client, ids, [], timeoutMs);
     log(`brokers      ${ids.length} registered: ${Object.values(outputs.brokers).join(", ")}`);
     // Brokers learn about new topics from the controller a moment apart: a mismatch right after

@@ -125,9 +125,14 @@ describe("monitoring of a 3-broker cluster on Docker", () => {
   }, 120_000);
 
   it("equals Kafka's own kafka-consumer-groups --describe with producers stopped", async () => {
+    // A real consumer reads some of 'orders' and commits; then every partition gets an offset
+    // somewhere inside its log, so that lag differs per partition.
     await withClient(client(), async (c) => {
       let n = 0;
       await c.consume({ topic: "orders", group: "compare", fromBeginning: true, onMessage: () => ++n >= 700, maxMs: 60_000 });
+      const ends = pick(await metrics(), "kafka_topic_partition_current_offset", { topic: "orders" });
+      await c.commitOffsets("compare", "orders", ends.filter((e) => Number(e.labels.partition) % 2 === 1)
+        .map((e) => ({ partition: Number(e.labels.partition), offset: Math.floor(e.value / (Number(e.labels.partition) + 1)) })));
     });
     const described = await waitUntil({
       what: "kafka-consumer-groups to describe group compare",
@@ -136,9 +141,12 @@ describe("monitoring of a 3-broker cluster on Docker", () => {
       done: (out) => /orders\s+\d/.test(out), describe: (out) => out.slice(-300), timeoutMs: 60_000,
     });
     // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG …
-    const theirs = described.split("\n").filter((l) => /^compare\s+orders\s/.test(l)).map((l) => l.trim().split(/\s+/))
+    const rows = described.split("\n").filter((l) => /^compare\s+orders\s/.test(l)).map((l) => l.trim().split(/\s+/));
+    // A partition without a commit shows "-": the exporter's explicit "uncommitted" series instead.
+    const uncommitted = rows.filter((r) => r[3] === "-").map((r) => r[2]).sort();
+    const theirs = rows.filter((r) => r[3] !== "-")
       .map(([, , p, cur, end, lag]) => ({ partition: p, current: Number(cur), end: Number(end), lag: Number(lag) })).sort((a, b) => Number(a.partition) - Number(b.partition));
-    expect(theirs).toHaveLength(6);
+    expect(theirs.length).toBeGreaterThanOrEqual(3);
     const m = await waitMetrics("the exporter to agree with kafka-consumer-groups", (x) => theirs.every((t) =>
       value(x, "kafka_consumergroup_current_offset", { consumergroup: "compare", topic: "orders", partition: t.partition }) === t.current &&
       value(x, "kafka_topic_partition_current_offset", { topic: "orders", partition: t.partition }) === t.end),
@@ -150,6 +158,7 @@ describe("monitoring of a 3-broker cluster on Docker", () => {
       lag: value(m, "kafka_consumergroup_lag", { consumergroup: "compare", topic: "orders", partition: t.partition }),
     }));
     expect(ours).toEqual(theirs);
+    expect(pick(m, "kafka_consumergroup_uncommitted_partition", { consumergroup: "compare" }).map((x) => x.labels.partition).sort()).toEqual(uncommitted);
   }, 180_000);
 
   it("reports a stopped consumer's time lag from record timestamps, within one poll, rising across polls", async () => {
@@ -198,10 +207,16 @@ describe("monitoring of a 3-broker cluster on Docker", () => {
     const l = { consumergroup: "slowing", topic: "slow", partition: "0" };
     const seen: number[] = [];
     const watch = new AbortController();
+    let scrapeError: unknown;
+    // Never rejects: a failed scrape is kept and reported after the run.
     const watching = (async () => {
-      while (!watch.signal.aborted) {
-        const v = value(await metrics(), "kafka_consumergroup_partition_status", l);
-        if (v !== undefined && seen[seen.length - 1] !== v) seen.push(v);
+      while (!watch.signal.aborted && !scrapeError) {
+        try {
+          const v = value(await metrics(), "kafka_consumergroup_partition_status", l);
+          if (v !== undefined && seen[seen.length - 1] !== v) seen.push(v);
+        } catch (e) {
+          scrapeError = e;
+        }
         await sleep(250);
       }
     })();
@@ -235,6 +250,7 @@ describe("monitoring of a 3-broker cluster on Docker", () => {
     });
     watch.abort();
     await watching;
+    expect(scrapeError).toBeUndefined();
     console.log(`status sequence (partition): ${seen.join(" → ")}`);
     // 1 OK, 2 WARN, 4 STOP (Burrow's codes), in that order.
     expect(seen[0]).toBe(1);
