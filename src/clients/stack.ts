@@ -29,6 +29,11 @@ export interface StackOutputs {
   principals?: { name: string; roles: Role[] }[];
   /** SCRAM users (secret), the admin included. */
   users?: Record<string, { username: string; password: string; mechanism: string }>;
+  /** When monitoring is on: the lag exporter's /metrics and Prometheus, from the host. */
+  lagExporterUrl?: string;
+  prometheusUrl?: string;
+  /** Secure stacks: certificate id → expiry (ISO 8601). */
+  certificatesExpireAt?: Record<string, string>;
 }
 
 /** A principal's identity on a secure stack (SCRAM credentials or its certificate); undefined on a plaintext one. */

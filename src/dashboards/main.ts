@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseCli, runCli } from "../cli/args";
-import { readStackOutputs, StackOutputsError, type StackOutputs } from "../clients/stack";
+import { readStackOutputs, StackOutputsError } from "../clients/stack";
 import { REPO_ROOT } from "../repo-root";
 import { DASHBOARDS, loadPanels, panelSlug, type Panel } from "./panels";
 import { PrometheusClient, PrometheusError, type RangeSeries } from "./prometheus";
@@ -40,7 +40,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 runCli(USAGE, async () => {
   const { values: o } = parseCli(process.argv.slice(2), { out: { type: "string" }, minutes: { type: "int" } });
-  const outputs = readStackOutputs(o.stack) as StackOutputs & { prometheusUrl?: string };
+  const outputs = readStackOutputs(o.stack);
   if (!outputs.prometheusUrl) {
     throw new StackOutputsError(`stack '${o.stack}' has no prometheusUrl output: is its monitoring deployed? (kafka-platform:monitoring in Pulumi.${o.stack}.yaml, then npm run up)`);
   }

@@ -5,6 +5,7 @@ import { ClusterClient, withClient, type Identity } from "../../src/clients/clus
 import { ClusterError, type ErrorKind } from "../../src/clients/errors";
 import { createCa, issueCert } from "../../src/model/certs";
 import { repoRoot, run, runOk, uniqueName } from "../support/exec";
+import { waitUntil } from "../../src/clients/wait";
 import { portBlock } from "../support/ports";
 import { TestStack } from "../support/stack";
 import type { StackOutputs } from "../../src/clients/stack";
@@ -91,12 +92,13 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
     ids = clientAuth === "mtls" ? out.clients : out.users;
     profiles = out.connectionProfiles;
     expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
-    expect(Object.keys(ids).sort()).toEqual(["admin", "billing", "shop"]);
-    const leaves = clientAuth === "mtls" ? ["user-billing", "user-shop"] : [];
+    // The lag exporter's own principal is one of them.
+    expect(Object.keys(ids).sort()).toEqual(["admin", "billing", "lag-exporter", "shop"]);
+    const leaves = clientAuth === "mtls" ? ["user-billing", "user-lag-exporter", "user-shop"] : [];
     expect(Object.keys(out.certificatesExpireAt).sort()).toEqual([
       "admin", "ca", `kp-${stackName}-kafka-0`, `kp-${stackName}-kafka-1`, `kp-${stackName}-zookeeper-0`, `kp-${stackName}-zookeeper-client`, ...leaves,
     ]);
-    expect(out.security).toEqual({ clientAuth, acls: 5 });
+    expect(out.security).toEqual({ clientAuth, acls: 5 + 3 }); // + the exporter's three Describe grants
     if (clientAuth === "scram") {
       expect(out.users.shop).toMatchObject({ username: "shop", mechanism: "SCRAM-SHA-512" });
       expect(out.users.shop.password).toHaveLength(32);
@@ -106,7 +108,7 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
   }, 600_000);
 
   it("lets each principal do what its roles allow, with the connection profiles as given", async () => {
-    expect(Object.keys(profiles).sort()).toEqual(["admin", "billing", "shop"]);
+    expect(Object.keys(profiles).sort()).toEqual(["admin", "billing", "lag-exporter", "shop"]);
     expect(profiles.shop.clientProperties).toContain(clientAuth === "mtls" ? "security.protocol=SSL\n" : "security.protocol=SASL_SSL\n");
     // The kafkajs profile as pasted: its brokers, CA and credentials are all a client needs.
     const pasted = profiles.shop.kafkajs as unknown as { brokers: string[]; ssl: { ca: string[]; cert?: string; key?: string }; sasl?: { username: string; password: string } };
@@ -184,6 +186,19 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
     ]);
     outcomes.push(`smoke test: ${report.security!.allowed.length} allowed ok, ${report.security!.refused.length} refused as expected`);
   }, 180_000);
+
+  it("runs the lag exporter as its own principal over TLS: it sees the cluster and the certificates' expiry, with no poll errors", async () => {
+    const url = outputs.lagExporterUrl!;
+    expect(url).toBe(`http://127.0.0.1:${firstBrokerPort + 5}/metrics`);
+    const text = await waitUntil({
+      what: "the exporter's first poll", probe: async () => (await fetch(url, { signal: AbortSignal.timeout(5000) })).text(),
+      done: (t) => /^kafka_brokers 2$/m.test(t), describe: (t) => t.split("\n").find((l) => l.startsWith("kafka_brokers")) ?? "no kafka_brokers", timeoutMs: 60_000,
+    });
+    expect(text).not.toMatch(/^kafka_exporter_poll_errors_total\{/m);
+    expect(text).toMatch(/^kafka_topic_partitions\{topic="orders"\} 2$/m);
+    const expiry = Date.parse(outputs.certificatesExpireAt!.ca) / 1000;
+    expect(text).toContain(`kafka_platform_certificate_expiry_timestamp_seconds{certificate="ca"} ${expiry}`);
+  }, 120_000);
 
   it("runs ZooKeeper TLS-only, with the brokers' znodes ACL'd to their shared identity", () => {
     const zk = `kp-${stackName}-zookeeper-0`;
