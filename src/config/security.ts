@@ -117,7 +117,7 @@ export function parsePrincipals(
       issues.add(`users[${i}]`, `invalid user name ${show(name)} (1–64 of a-z A-Z 0-9 . _ -)`);
       ok = false;
     } else if (RESERVED_USERS.includes(name)) {
-      issues.add(w, `'${name}' is made by the platform (the admin principal); pick another name`);
+      issues.add(w, `'${name}' is made by the platform (${name === "admin" ? "the admin principal" : "the lag exporter's principal"}); pick another name`);
       ok = false;
     } else if (seen.has(name)) {
       issues.add(`users[${i}]`, `duplicate user '${name}'`);

@@ -26,6 +26,12 @@ describe("role expansion", () => {
     ]);
   });
 
+  it("gives a monitor (the lag exporter) Describe on the cluster, every topic and every group: no Read, Write or change", () => {
+    const acls = expandRole("lag-exporter", { role: "monitor" });
+    expect(acls.map(aclKey)).toEqual(["lag-exporter:describe:cluster:kafka-cluster", "lag-exporter:describe:topic:*", "lag-exporter:describe:group:*"]);
+    expect(acls.every((a) => a.operation === "Describe" && a.permission === "Allow")).toBe(true);
+  });
+
   it("parses '*' alone as Kafka's wildcard and 'x*' as a prefix", () => {
     expect(parsePattern("*")).toEqual({ name: "*", pattern: "Literal" });
     expect(parsePattern("orders*")).toEqual({ name: "orders", pattern: "Prefixed" });

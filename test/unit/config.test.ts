@@ -132,6 +132,13 @@ describe("parseEstate", () => {
     ["consumer of an undeclared group", (r) => { (r.topology as any).groups = ["g1"]; (r.topology as any).users = [{ name: "app", roles: [{ role: "consumer", topic: "my-*", group: "g2" }] }]; },
       ["stacks/t/topology.yaml: users: 1 declared, but kafka-platform:security.enabled is false: users and ACLs need security",
         "user 'app'.roles[0].group: 'g2' is not a declared group (groups: g1)"]],
+    ["the exporter's reserved user, and a monitor role given a topic", (r) => {
+      r.config.security = { enabled: true };
+      (r.topology as any).users = [{ name: "lag-exporter", roles: [] }, { name: "ops", roles: [{ role: "monitor", topic: "orders" }] }];
+    }, [
+      "user 'lag-exporter': 'lag-exporter' is made by the platform (the lag exporter's principal); pick another name",
+      "user 'ops'.roles[0]: monitor takes no topic or group",
+    ]],
     ["the reserved admin user", (r) => { (r.topology as any).users = [{ name: "admin", roles: [] }]; },
       ["stacks/t/topology.yaml: users: 1 declared, but kafka-platform:security.enabled is false: users and ACLs need security",
         "user 'admin': 'admin' is made by the platform (the admin principal); pick another name"]],
