@@ -10,6 +10,7 @@ import { Principals } from "./components/principals";
 import { ScramUsers } from "./components/scram-users";
 import { Topics } from "./components/topics";
 import { ZooKeeperEnsemble } from "./components/zookeeper-ensemble";
+import { loadDashboardFiles } from "./config/dashboards";
 import { loadEstate, loadUserPasswords } from "./config/load";
 import { previousTopics } from "./config/previous";
 import { mtlsProfile, scramProfile, type Profile } from "./model/profiles";
@@ -50,6 +51,7 @@ export = async () => {
           certificates: tls.expiry,
         },
         dependsOn: [...cluster.brokers, access],
+        dashboards: spec.monitoring.grafana ? loadDashboardFiles() : undefined,
       })
     : undefined;
 
@@ -67,6 +69,8 @@ export = async () => {
   const caCertificate = tls?.caCertificate;
   const lagExporterUrl = monitoring?.lagExporterUrl;
   const prometheusUrl = monitoring?.prometheusUrl;
+  const grafanaUrl = monitoring?.grafanaUrl;
+  const grafanaAdminPassword = monitoring?.grafanaAdminPassword && pulumi.secret(monitoring.grafanaAdminPassword);
   const certificatesExpireAt = tls?.expiry;
 
   /** SCRAM users: name → { username, password (secret), mechanism }, the admin included. */
@@ -100,7 +104,7 @@ export = async () => {
   // no security outputs: left out, not undefined (Pulumi warns about each undefined output).
   const outputs = {
     target, bootstrapServers, internalBootstrapServers, brokers, zookeeperConnect, topics, declaredTopics, security, principals,
-    caCertificate, certificatesExpireAt, users, clients, connectionProfiles, lagExporterUrl, prometheusUrl,
+    caCertificate, certificatesExpireAt, users, clients, connectionProfiles, lagExporterUrl, prometheusUrl, grafanaUrl, grafanaAdminPassword,
   };
   return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
 };

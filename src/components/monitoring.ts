@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EstateSpec } from "../model/spec";
 import { DATA_DIRS, MONITORING_FILES, PORTS } from "../model/layout";
-import { renderAlertRules, renderExporterConfig, renderPrometheusConfig } from "../model/monitoring";
+import { renderAlertRules, renderExporterConfig, renderGrafanaProvisioning, renderPrometheusConfig } from "../model/monitoring";
 import { nodeName } from "../model/naming";
 import type { NodeFile, Platform } from "../platforms/types";
+import { GeneratedSecret } from "./generated-secret";
 
 export interface MonitoringArgs {
   spec: EstateSpec;
@@ -14,6 +15,8 @@ export interface MonitoringArgs {
   secure?: { trust: pulumi.Input<string>; credentials: pulumi.Output<object>; certificates: pulumi.Input<Record<string, string>> };
   /** The exporter starts once the cluster serves (and, on secure stacks, its ACLs exist). */
   dependsOn: pulumi.Input<pulumi.Resource>[];
+  /** With monitoring.grafana: the dashboards to provision, file name → JSON. */
+  dashboards?: Record<string, string>;
 }
 
 /** The lag exporter and a Prometheus that scrapes it, the brokers' and ZooKeeper's JMX agents, with the stack's alert rules. */
@@ -21,6 +24,9 @@ export class Monitoring extends pulumi.ComponentResource {
   /** Where the exporter's /metrics and Prometheus are reached from the host. */
   readonly lagExporterUrl: string;
   readonly prometheusUrl: string;
+  /** With monitoring.grafana: where Grafana is, and its admin password (generated once, secret). */
+  readonly grafanaUrl?: string;
+  readonly grafanaAdminPassword?: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kafka-platform:index:Monitoring", name, {}, opts);
@@ -46,7 +52,7 @@ export class Monitoring extends pulumi.ComponentResource {
     }, this, args.dependsOn);
 
     const p = spec.monitoring.prometheus;
-    platform.node(`${name}-prometheus`, {
+    const prometheus = platform.node(`${name}-prometheus`, {
       role: "prometheus",
       ordinal: 0,
       hostname: nodeName(spec, "prometheus", 0),
@@ -68,6 +74,33 @@ export class Monitoring extends pulumi.ComponentResource {
       // Debian's promtool 2.42 has no `check ready`: a query answers once Prometheus serves.
       healthcheck: ["promtool", "query", "instant", `http://127.0.0.1:${PORTS.prometheus}`, "vector(1)"],
     }, this, [exporter.ready]);
+
+    const grafana = spec.monitoring.grafana;
+    if (grafana) {
+      const password = new GeneratedSecret(`${name}-grafana-admin-password`, 32, { parent: this }).value;
+      const provisioning = renderGrafanaProvisioning(spec);
+      platform.node(`${name}-grafana`, {
+        role: "grafana",
+        ordinal: 0,
+        hostname: nodeName(spec, "grafana", 0),
+        image: grafana.image,
+        args: [],
+        // Grafana reads any setting from a file when its variable ends in __FILE: no secret in env.
+        env: { GF_SECURITY_ADMIN_PASSWORD__FILE: MONITORING_FILES.grafanaAdminPassword, GF_AUTH_ANONYMOUS_ENABLED: "false", GF_ANALYTICS_REPORTING_ENABLED: "false" },
+        files: [
+          { path: MONITORING_FILES.grafanaDatasources, content: provisioning.datasources },
+          { path: MONITORING_FILES.grafanaDashboards, content: provisioning.dashboards },
+          ...Object.entries(args.dashboards ?? {}).map(([file, json]) => ({ path: `${MONITORING_FILES.grafanaDashboardDir}/${file}`, content: json })),
+          { path: MONITORING_FILES.grafanaAdminPassword, content: password, secret: true },
+        ],
+        memoryMb: 256,
+        publish: [{ container: PORTS.grafana, host: spec.docker.grafanaPort }],
+        // The official image (Alpine) has busybox wget.
+        healthcheck: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.grafana}/api/health`],
+      }, this, [prometheus.ready]);
+      this.grafanaUrl = `http://${platform.hostAddress(spec.docker.grafanaPort)}`;
+      this.grafanaAdminPassword = password;
+    }
 
     this.lagExporterUrl = `http://${platform.hostAddress(spec.docker.lagExporterPort)}/metrics`;
     this.prometheusUrl = `http://${platform.hostAddress(spec.docker.prometheusPort)}`;

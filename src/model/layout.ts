@@ -32,7 +32,9 @@ export const MONITORING_FILES = {
   prometheusRules: "/etc/prometheus/alerts.yml",
   grafanaDatasources: "/etc/grafana/provisioning/datasources/kafka-platform.yaml",
   grafanaDashboards: "/etc/grafana/provisioning/dashboards/kafka-platform.yaml",
-  grafanaDashboardDir: "/var/lib/grafana/dashboards/kafka-platform",
+  grafanaDashboardDir: "/etc/grafana/dashboards/kafka-platform",
+  /** Grafana's admin password (a secret file: GF_SECURITY_ADMIN_PASSWORD__FILE points at it). */
+  grafanaAdminPassword: "/etc/grafana/secrets/admin-password",
 } as const;
 export const CONFIG_DIR = "/etc/kafka";
 

@@ -102,3 +102,19 @@ export function alertRules(spec: Spec): AlertRule[] {
 export function renderAlertRules(spec: Spec): string {
   return `# Rendered by kafka-platform for stack ${spec.stack}; thresholds from kafka-platform:monitoring.alerts.\n${YAML.stringify({ groups: [{ name: "kafka-platform", rules: alertRules(spec) }] }, { lineWidth: 0 })}`;
 }
+
+/** Grafana's provisioning: the stack's Prometheus as the default data source, and the dashboards folder. */
+export function renderGrafanaProvisioning(spec: Pick<EstateSpec, "name" | "stack">): { datasources: string; dashboards: string } {
+  const datasources = {
+    apiVersion: 1,
+    datasources: [{
+      name: `Prometheus (${spec.stack})`, uid: "kafka-platform-prometheus", type: "prometheus", access: "proxy",
+      url: `http://${nodeName(spec, "prometheus", 0)}:${PORTS.prometheus}`, isDefault: true, editable: false,
+    }],
+  };
+  const dashboards = {
+    apiVersion: 1,
+    providers: [{ name: "kafka-platform", folder: "Kafka", type: "file", disableDeletion: true, allowUiUpdates: false, options: { path: MONITORING_FILES.grafanaDashboardDir } }],
+  };
+  return { datasources: YAML.stringify(datasources), dashboards: YAML.stringify(dashboards) };
+}
