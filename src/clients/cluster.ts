@@ -240,7 +240,8 @@ export class ClusterClient {
    */
   async commitOffsets(group: string, topic: string, offsets: { partition: number; offset: number }[]): Promise<void> {
     await this.run({ action: "commit offsets of", group, topic }, () => this.withSeedBroker(async (seed, cluster) => {
-      const { coordinator } = await seed.findGroupCoordinator({ groupId: group, coordinatorType: 0 });
+      // A fresh cluster answers COORDINATOR_NOT_AVAILABLE while it creates __consumer_offsets.
+      const coordinator = await retrying(async () => (await seed.findGroupCoordinator({ groupId: group, coordinatorType: 0 })).coordinator, 30_000);
       const broker = await connectBroker(cluster, coordinator.nodeId, coordinator.host, coordinator.port);
       try {
         await broker.offsetCommit({
@@ -340,6 +341,19 @@ export class ClusterClient {
     if (this.adminClient) all.push(this.adminClient);
     this.adminClient = undefined;
     await Promise.all(all.map((x) => x.disconnect().catch(() => undefined)));
+  }
+}
+
+/** Retries `op` while it fails with a retriable Kafka error, for up to `forMs`. */
+async function retrying<T>(op: () => Promise<T>, forMs: number): Promise<T> {
+  const until = Date.now() + forMs;
+  for (let wait = 200; ; wait = Math.min(wait * 2, 2_000)) {
+    try {
+      return await op();
+    } catch (e) {
+      if (!(e as { retriable?: boolean }).retriable || Date.now() + wait > until) throw e;
+      await new Promise((r) => setTimeout(r, wait));
+    }
   }
 }
 
