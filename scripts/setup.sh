@@ -202,10 +202,11 @@ image_lag_exporter() {
   rm -rf "$ctx" && mkdir -p "$ctx"
   # Not minified, so that stack traces stay readable. A require() of a computed name would stay
   # out of the bundle and fail only in the container: an error here instead.
-  node_modules/.bin/esbuild lag-exporter/src/main.ts --bundle --platform=node --target=node18 \
-    --format=cjs --log-level=warning --log-override:unsupported-require-call=error --outfile="$ctx/lag-exporter.js"
+  # Two entry points: the service, and its poll worker (a thread started from worker.js).
+  node_modules/.bin/esbuild lag-exporter=lag-exporter/src/main.ts worker=lag-exporter/src/worker.ts --bundle --platform=node --target=node18 \
+    --format=cjs --log-level=warning --log-override:unsupported-require-call=error --outdir="$ctx"
   cp lag-exporter/Dockerfile "$ctx/"
-  inputs="$(sha "$ctx/lag-exporter.js" "$ctx/Dockerfile")-$(image_id "$base")"
+  inputs="$(sha "$ctx/lag-exporter.js" "$ctx/worker.js" "$ctx/Dockerfile")-$(image_id "$base")"
   up_to_date "$KP_LAG_EXPORTER_IMAGE" "$inputs" || build_image "$KP_LAG_EXPORTER_IMAGE" "$base" "$inputs" "$ctx"
   rm -rf "$ctx"
 }

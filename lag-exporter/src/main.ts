@@ -1,9 +1,11 @@
 // Entry point of the lag exporter image: `node lag-exporter.js CONFIG.json`, or
 // `node lag-exporter.js --probe URL` (the container's health check: exit 0 on HTTP 200).
 import { get } from "http";
-import { LagReader } from "../../src/clients/lag-reader";
+import { join } from "path";
 import { loadConfig } from "./config";
+import { WorkerPoller } from "./poller";
 import { ExporterService } from "./service";
+import type { WorkerSettings } from "./worker";
 
 function probe(url: string): void {
   const req = get(url, { timeout: 3000 }, (res) => process.exit(res.statusCode === 200 ? 0 : 1));
@@ -16,11 +18,14 @@ async function main(argv: string[]): Promise<void> {
   const path = argv[0] ?? "/etc/lag-exporter/config.json";
   const { config, identity, principal } = loadConfig(path);
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
-  const reader = new LagReader({ bootstrapServers: config.bootstrapServers, identity, principal, requestTimeoutMs: 10_000, retries: 1 });
   const certificates = Object.fromEntries(Object.entries(config.certificates ?? {}).map(([k, v]) => [k, Date.parse(v) / 1000]));
-  const service = new ExporterService(reader, {
-    pollIntervalMs: config.pollIntervalSeconds * 1000, windowSize: config.windowSize, port: config.port, certificates, log,
-  });
+  const settings: WorkerSettings = {
+    client: { bootstrapServers: config.bootstrapServers, identity, principal, requestTimeoutMs: 10_000, retries: 1 },
+    windowSize: config.windowSize, certificates,
+  };
+  // The bundle's worker.js sits next to it; under ts-node, worker.ts next to this file.
+  const worker = join(__dirname, __filename.endsWith(".ts") ? "worker.ts" : "worker.js");
+  const service = new ExporterService(new WorkerPoller(worker, settings), { pollIntervalMs: config.pollIntervalSeconds * 1000, port: config.port, log });
   const port = await service.start();
   log(`lag exporter on :${port} (/metrics, /healthz, /ready), polling ${config.bootstrapServers.join(",")} every ${config.pollIntervalSeconds} s as ${principal}`);
   const stop = () => void service.stop().then(() => process.exit(0));

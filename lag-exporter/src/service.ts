@@ -1,29 +1,20 @@
-// The exporter as a service: polls in the background, one poll at a time, and serves the last
-// poll's metrics from memory, so a scrape never waits on the cluster. Its own health (poll
-// duration, errors by kind, age of the last good poll) is rendered at scrape time.
+// The exporter as a service: polls in the background (a Poller: in a worker thread in the
+// image), one poll at a time, and serves the last poll's metrics from memory, so a scrape never
+// waits on the cluster. Its own health (poll duration, errors by kind, age of the last good poll)
+// is rendered at scrape time.
 import { createServer, type Server } from "http";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { ClusterSnapshot } from "../../src/clients/lag-reader";
-import { LagModel } from "./model";
-import { renderView } from "./metrics";
-
-export interface SnapshotSource {
-  snapshot(): Promise<ClusterSnapshot>;
-  close(): Promise<void>;
-}
+import type { Poller } from "./poller";
 
 export interface ServiceOptions {
   pollIntervalMs: number;
-  windowSize: number;
   port: number;
   /** Bind address (default all interfaces: the container's port is published by the platform). */
   host?: string;
-  certificates?: Record<string, number>;
   log?: (line: string) => void;
 }
 
 export class ExporterService {
-  private readonly model: LagModel;
   private readonly health = new Registry();
   private text = "";
   private lastGood = 0;
@@ -36,8 +27,7 @@ export class ExporterService {
     duration: Histogram; last: Gauge; errors: Counter; polls: Counter; requests: Gauge;
   };
 
-  constructor(private readonly source: SnapshotSource, private readonly opts: ServiceOptions) {
-    this.model = new LagModel({ windowSize: opts.windowSize });
+  constructor(private readonly poller: Poller, private readonly opts: ServiceOptions) {
     collectDefaultMetrics({ register: this.health });
     const registers = [this.health];
     this.m = {
@@ -63,9 +53,8 @@ export class ExporterService {
     const started = Date.now();
     this.m.polls.inc();
     try {
-      const snap = await this.source.snapshot();
-      const view = this.model.update(snap);
-      this.text = await renderView(view, { certificates: this.opts.certificates });
+      const snap = await this.poller.poll();
+      this.text = snap.text;
       for (const f of snap.failures) this.m.errors.inc({ kind: f.kind });
       this.m.requests.set(snap.requests);
       this.lastGood = Date.now();
@@ -135,6 +124,6 @@ export class ExporterService {
     clearTimeout(this.timer);
     await this.polling;
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    await this.source.close();
+    await this.poller.close();
   }
 }

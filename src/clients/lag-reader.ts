@@ -59,6 +59,12 @@ const EARLIEST = -2;
 const LATEST = -1;
 /** OffsetFetch requests in flight at once (they are small and answered from the coordinator's cache). */
 const FETCH_CONCURRENCY = 32;
+/**
+ * Connections per broker. A broker answers one connection's requests one at a time, so one
+ * connection makes a coordinator's hundreds of OffsetFetch requests a queue; a few spread them
+ * over its request handlers.
+ */
+const CONNECTIONS_PER_BROKER = 4;
 
 interface RawListOffsets { responses: { topic: string; partitions: { partition: number; errorCode: number; offset: string }[] }[] }
 interface RawListGroups { errorCode: number; groups: { groupId: string; protocolType: string }[] }
@@ -84,7 +90,8 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
 export class LagReader {
   private readonly kafka: Kafka;
   private cluster: RawCluster | undefined;
-  private readonly connections = new Map<number, { address: string; broker: RawBroker }>();
+  private readonly connections = new Map<number, { address: string; brokers: RawBroker[] }>();
+  private turn = 0;
   private requests = 0;
 
   constructor(private readonly opts: ClientOptions) {
@@ -111,15 +118,16 @@ export class LagReader {
     return seed;
   }
 
-  private async broker(b: RawMetadata["brokers"][number]): Promise<RawBroker> {
+  /** The connections to broker `b` (opened, or re-opened when its address changed or one dropped). */
+  private async broker(b: RawMetadata["brokers"][number]): Promise<RawBroker[]> {
     const address = `${b.host}:${b.port}`;
     const known = this.connections.get(b.nodeId);
-    if (known && known.address === address && known.broker.isConnected()) return known.broker;
-    if (known) await known.broker.disconnect().catch(() => undefined);
+    if (known && known.address === address && known.brokers.every((x) => x.isConnected())) return known.brokers;
+    if (known) await Promise.all(known.brokers.map((x) => x.disconnect().catch(() => undefined)));
     this.connections.delete(b.nodeId);
-    const broker = await connectBroker(this.cluster, b.nodeId, b.host, b.port);
-    this.connections.set(b.nodeId, { address, broker });
-    return broker;
+    const brokers = await Promise.all(Array.from({ length: CONNECTIONS_PER_BROKER }, () => connectBroker(this.cluster, b.nodeId, b.host, b.port)));
+    this.connections.set(b.nodeId, { address, brokers });
+    return brokers;
   }
 
   /** Takes one snapshot. Throws (a ClusterError) only when the cluster's metadata cannot be read at all. */
@@ -136,7 +144,7 @@ export class LagReader {
       throw this.fail(e, "read the metadata of");
     }
     const byId = new Map(md.brokers.map((b) => [b.nodeId, b]));
-    const reachable = new Map<number, RawBroker>();
+    const reachable = new Map<number, RawBroker[]>();
     const unreachable: number[] = [];
     await Promise.all(md.brokers.map(async (b) => {
       try {
@@ -161,8 +169,9 @@ export class LagReader {
     };
   }
 
-  private async readGroups(reachable: Map<number, RawBroker>, unreachable: number[], note: (e: ClusterError) => void): Promise<GroupSnapshot[]> {
-    const perBroker = await Promise.all([...reachable].map(async ([id, broker]) => {
+  private async readGroups(reachable: Map<number, RawBroker[]>, unreachable: number[], note: (e: ClusterError) => void): Promise<GroupSnapshot[]> {
+    const perBroker = await Promise.all([...reachable].map(async ([id, pool]) => {
+      const broker = pool[0];
       try {
         const r = await this.send<RawListGroups>(broker, API.ListGroups, {});
         if (r.errorCode) throw errorFromCode(r.errorCode);
@@ -171,7 +180,7 @@ export class LagReader {
         return d.groups.filter((g) => {
           if (g.errorCode) note(this.fail(errorFromCode(g.errorCode), "describe", { group: g.groupId }));
           return !g.errorCode && g.state !== "Dead";
-        }).map((g) => ({ g, id, broker }));
+        }).map((g) => ({ g, id, pool }));
       } catch (e) {
         unreachable.push(id);
         note(this.fail(e, `list the groups on broker ${id} of`));
@@ -179,9 +188,9 @@ export class LagReader {
       }
     }));
     const described = perBroker.flat();
-    const groups = await mapLimit(described, FETCH_CONCURRENCY, async ({ g, id, broker }): Promise<GroupSnapshot | undefined> => {
+    const groups = await mapLimit(described, FETCH_CONCURRENCY, async ({ g, id, pool }): Promise<GroupSnapshot | undefined> => {
       try {
-        const r = await this.send<RawOffsetFetch>(broker, API.OffsetFetch, { groupId: g.groupId, topics: [] });
+        const r = await this.send<RawOffsetFetch>(pool[this.turn++ % pool.length], API.OffsetFetch, { groupId: g.groupId, topics: [] });
         if (r.errorCode) throw errorFromCode(r.errorCode);
         const committed = r.responses.flatMap((t) => t.partitions
           .filter((p) => !p.errorCode && Number(p.offset) >= 0)
@@ -197,7 +206,7 @@ export class LagReader {
     return groups.filter((g): g is GroupSnapshot => !!g).sort((a, b) => a.group.localeCompare(b.group));
   }
 
-  private async readOffsets(md: RawMetadata, byId: Map<number, RawMetadata["brokers"][number]>, reachable: Map<number, RawBroker>, note: (e: ClusterError) => void): Promise<TopicSnapshot[]> {
+  private async readOffsets(md: RawMetadata, byId: Map<number, RawMetadata["brokers"][number]>, reachable: Map<number, RawBroker[]>, note: (e: ClusterError) => void): Promise<TopicSnapshot[]> {
     const topics = md.topicMetadata
       .filter((t) => {
         if (t.topicErrorCode) note(this.fail(errorFromCode(t.topicErrorCode), "describe", { topic: t.topic }));
@@ -223,10 +232,11 @@ export class LagReader {
       }
     }
     await Promise.all([...byLeader].map(async ([leader, parts]) => {
-      const broker = reachable.get(leader);
-      if (!broker) return;
+      const pool = reachable.get(leader);
+      if (!pool) return;
+      // Earliest and latest on two connections: they are answered side by side.
       const ask = async (timestamp: number) => {
-        const r = await this.send<RawListOffsets>(broker, API.ListOffsets, {
+        const r = await this.send<RawListOffsets>(pool[timestamp === EARLIEST || pool.length === 1 ? 0 : 1], API.ListOffsets, {
           isolationLevel: READ_UNCOMMITTED,
           topics: [...parts].map(([topic, ps]) => ({ topic, partitions: ps.map((partition) => ({ partition, timestamp })) })),
         });
@@ -256,7 +266,7 @@ export class LagReader {
   }
 
   async close(): Promise<void> {
-    const all = [...this.connections.values()].map((c) => c.broker);
+    const all = [...this.connections.values()].flatMap((c) => c.brokers);
     this.connections.clear();
     const cluster = this.cluster;
     this.cluster = undefined;
