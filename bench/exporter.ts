@@ -4,6 +4,7 @@
 // Kafka requests per poll, scrape latency p50/p99 (scrapes while polls run). Not a test.
 //   npm run bench -- exporter [--runs N]   (N polls measured per size, default 3)
 import { ClusterClient, withClient } from "../src/clients/cluster";
+import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { WorkerPoller } from "../lag-exporter/src/poller";
 import { ExporterService } from "../lag-exporter/src/service";
@@ -19,6 +20,18 @@ const SIZES = [
 const PER_TOPIC = 10;
 const SCRAPES = 200;
 const FIRST_BROKER_PORT = 26_501;
+
+/** Runs a command; resolves with its stdout, rejects with its stderr. Bounded by 5 minutes. */
+function spawnAsync(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], timeout: 300_000 });
+    let out = "";
+    let err = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (err += d));
+    p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${err}`))));
+  });
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
@@ -54,6 +67,7 @@ export async function benchExporter(runs: number): Promise<void> {
       const cpu: number[] = [];
       const requests: number[] = [];
       const scrapes: number[] = [];
+      const busy: number[] = [];
       let lines = 0;
       try {
         while (!service.ready) await new Promise((r) => setTimeout(r, 50));
@@ -70,25 +84,29 @@ export async function benchExporter(runs: number): Promise<void> {
           cpu.push((d.user + d.system) / 1000);
           requests.push(Number(/^kafka_exporter_poll_requests (\d+)$/m.exec(await service.metrics())?.[1]));
         }
-        // Scrapes while polls run back to back: a scrape must not wait for a poll.
+        // Scrapes from another process (like Prometheus), first while the exporter polls at a
+        // 5 s interval (a poll now and then under way), then while polls run back to back.
+        const url = `http://127.0.0.1:${port}/metrics`;
+        const scraper = (n: number, gapMs: number) => spawnAsync("node", ["-r", "ts-node/register/transpile-only", path.join(__dirname, "scraper.ts"), url, String(n), String(gapMs)]);
         let stop = false;
-        const polling = (async () => { while (!stop) await service.pollOnce(); })();
-        while (scrapes.length < SCRAPES) {
-          const s0 = performance.now();
-          const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-          scrapes.push(performance.now() - s0);
-          lines = text.split("\n").length;
-        }
+        const every5s = (async () => { while (!stop) { const t = Date.now(); await service.pollOnce(); await new Promise((r) => setTimeout(r, Math.max(0, 5_000 - (Date.now() - t)))); } })();
+        scrapes.push(...JSON.parse(await scraper(SCRAPES, 50)) as number[]);
         stop = true;
-        await polling;
+        await every5s;
+        stop = false;
+        const backToBack = (async () => { while (!stop) await service.pollOnce(); })();
+        busy.push(...JSON.parse(await scraper(SCRAPES, 0)) as number[]);
+        stop = true;
+        await backToBack;
+        lines = (await service.metrics()).split("\n").length;
       } finally {
         await service.stop();
       }
       rows.push(`${String(size.partitions).padStart(5)} × ${String(size.groups).padStart(3)}   poll ${median(polls).toFixed(0).padStart(5)} ms   cpu/poll ${median(cpu).toFixed(0).padStart(5)} ms   ` +
-        `requests ${median(requests)}   scrape p50 ${pct(scrapes, 50).toFixed(1)} ms p99 ${pct(scrapes, 99).toFixed(1)} ms (${scrapes.length} scrapes, ${lines} lines)`);
+        `requests ${median(requests)}   scrape p50/p99 ${pct(scrapes, 50).toFixed(1)}/${pct(scrapes, 99).toFixed(1)} ms, polls back to back ${pct(busy, 50).toFixed(1)}/${pct(busy, 99).toFixed(1)} ms (${lines} lines)`);
       console.log(rows[rows.length - 1]);
     }
-    console.log(`\nlag exporter, 3 brokers, medians of ${runs} polls per size (partitions × groups; scrapes taken while polls ran back to back):\n${rows.join("\n")}`);
+    console.log(`\nlag exporter, 3 brokers, medians of ${runs} polls per size (partitions × groups; ${SCRAPES} scrapes from another process at a 5 s poll interval, then ${SCRAPES} with polls back to back):\n${rows.join("\n")}`);
   } finally {
     s.cleanup();
   }

@@ -16,7 +16,8 @@ export interface ServiceOptions {
 
 export class ExporterService {
   private readonly health = new Registry();
-  private text = "";
+  /** The last poll's metrics, encoded once: a scrape writes these bytes as they are. */
+  private body = Buffer.alloc(0);
   private lastGood = 0;
   private lastError = "";
   private timer: NodeJS.Timeout | undefined;
@@ -54,7 +55,7 @@ export class ExporterService {
     this.m.polls.inc();
     try {
       const snap = await this.poller.poll();
-      this.text = snap.text;
+      this.body = Buffer.from(snap.text);
       for (const f of snap.failures) this.m.errors.inc({ kind: f.kind });
       this.m.requests.set(snap.requests);
       this.lastGood = Date.now();
@@ -84,7 +85,7 @@ export class ExporterService {
   }
 
   async metrics(): Promise<string> {
-    return this.text + (await this.health.metrics());
+    return this.body.toString() + (await this.health.metrics());
   }
 
   /** Starts polling and serving; resolves once the port is bound. */
@@ -97,7 +98,12 @@ export class ExporterService {
         res.end(body);
       };
       if (url === "/metrics") {
-        this.metrics().then((t) => reply(200, t, this.health.contentType), (e) => reply(500, String(e)));
+        const body = this.body;
+        this.health.metrics().then((health) => {
+          res.writeHead(200, { "content-type": this.health.contentType, "content-length": body.length + Buffer.byteLength(health) });
+          res.write(body);
+          res.end(health);
+        }, (e) => reply(500, String(e)));
       } else if (url === "/healthz") {
         reply(200, "ok\n");
       } else if (url === "/ready") {
