@@ -2,6 +2,7 @@
 // caller's thread (tests), or in a worker thread (the service), so that decoding hundreds of
 // responses and rendering tens of thousands of lines never delays a scrape on the main thread.
 import { Worker } from "worker_threads";
+import { gzipSync } from "zlib";
 import type { SnapshotFailure } from "../../src/clients/lag-reader";
 import { renderView } from "./metrics";
 import { LagModel } from "./model";
@@ -9,6 +10,8 @@ import type { ClusterSnapshot } from "../../src/clients/lag-reader";
 
 export interface PollResult {
   text: string;
+  /** The same, gzipped once here (off the HTTP thread): what a scraper that accepts gzip gets. */
+  gzipped: Uint8Array;
   /** Kafka requests the poll sent. */
   requests: number;
   /** Parts of the cluster that could not be read this time. */
@@ -55,7 +58,7 @@ export class InlinePoller implements Poller {
       throw new PollError(err.kind ?? "unknown", err.message ?? String(e));
     }
     const text = await renderView(this.model.update(snap), { certificates: this.settings.certificates });
-    return { text, requests: snap.requests, failures: snap.failures };
+    return { text, gzipped: gzipSync(text, { level: 6 }), requests: snap.requests, failures: snap.failures };
   }
 
   close(): Promise<void> {

@@ -3,6 +3,7 @@
 // waits on the cluster. Its own health (poll duration, errors by kind, age of the last good poll)
 // is rendered at scrape time.
 import { createServer, type Server } from "http";
+import { gzipSync } from "zlib";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Poller } from "./poller";
 
@@ -18,6 +19,7 @@ export class ExporterService {
   private readonly health = new Registry();
   /** The last poll's metrics, encoded once: a scrape writes these bytes as they are. */
   private body = Buffer.alloc(0);
+  private gzipped = gzipSync("");
   private lastGood = 0;
   private lastError = "";
   private timer: NodeJS.Timeout | undefined;
@@ -56,6 +58,7 @@ export class ExporterService {
     try {
       const snap = await this.poller.poll();
       this.body = Buffer.from(snap.text);
+      this.gzipped = Buffer.from(snap.gzipped);
       for (const f of snap.failures) this.m.errors.inc({ kind: f.kind });
       this.m.requests.set(snap.requests);
       this.lastGood = Date.now();
@@ -98,11 +101,15 @@ export class ExporterService {
         res.end(body);
       };
       if (url === "/metrics") {
-        const body = this.body;
+        // Prometheus asks for gzip: the poll's part was compressed by the poller; the small health
+        // part is compressed here and appended as a second gzip member (valid gzip, read as one).
+        const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+        const body = gzip ? this.gzipped : this.body;
         this.health.metrics().then((health) => {
-          res.writeHead(200, { "content-type": this.health.contentType, "content-length": body.length + Buffer.byteLength(health) });
+          const tail = gzip ? gzipSync(health) : Buffer.from(health);
+          res.writeHead(200, { "content-type": this.health.contentType, "content-length": body.length + tail.length, ...(gzip ? { "content-encoding": "gzip" } : {}) });
           res.write(body);
-          res.end(health);
+          res.end(tail);
         }, (e) => reply(500, String(e)));
       } else if (url === "/healthz") {
         reply(200, "ok\n");
