@@ -166,9 +166,14 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
 
   it("passes the smoke test, whose own security checks try every user's grants and refusals", async () => {
     const report = await smoke(outputs, { messages: 200 });
-    expect(report.security?.allowed).toEqual(["shop produces to orders: ok", "billing consumes orders in group billing: ok"]);
-    const refused = report.security!.refused.map((r) => r.replace(/kp-smoke-denied-[0-9a-f]+/, "<fresh>"));
-    expect(refused.slice(0, 7)).toEqual([
+    const fresh = (r: string) => r.replace(/kp-smoke-denied-[0-9a-f]+/, "<fresh>");
+    expect(report.security?.allowed.map(fresh)).toEqual([
+      "shop produces to orders: ok", "billing consumes orders in group billing: ok",
+      // The exporter's principal sees metadata and offsets…
+      "lag-exporter describes the cluster: ok", "lag-exporter reads offsets of group <fresh>: ok",
+    ]);
+    const refused = report.security!.refused.map(fresh);
+    expect(refused.slice(0, 11)).toEqual([
       "shop produces to <fresh>: refused (TOPIC_AUTHORIZATION_FAILED)",
       "shop creates topic <fresh>: refused (TOPIC_AUTHORIZATION_FAILED)",
       "shop reads offsets of group <fresh>: refused (GROUP_AUTHORIZATION_FAILED)",
@@ -176,8 +181,12 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
       "billing creates topic <fresh>: refused (TOPIC_AUTHORIZATION_FAILED)",
       "billing reads offsets of group <fresh>: refused (GROUP_AUTHORIZATION_FAILED)",
       "billing produces to orders: refused (TOPIC_AUTHORIZATION_FAILED)",
+      // …and can neither read records, nor write, nor create.
+      "lag-exporter consumes orders: refused (GROUP_AUTHORIZATION_FAILED)",
+      "lag-exporter produces to orders: refused (TOPIC_AUTHORIZATION_FAILED)",
+      "lag-exporter creates topic <fresh>: refused (TOPIC_AUTHORIZATION_FAILED)",
     ]);
-    expect(refused.slice(7).map((r) => r.replace(/ \(.*/, ""))).toEqual([
+    expect(refused.slice(11).map((r) => r.replace(/ \(.*/, ""))).toEqual([
       "plaintext client on the TLS listener: refused",
       "client trusting another CA: refused",
       ...(clientAuth === "scram"
@@ -187,14 +196,17 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
     outcomes.push(`smoke test: ${report.security!.allowed.length} allowed ok, ${report.security!.refused.length} refused as expected`);
   }, 180_000);
 
-  it("runs the lag exporter as its own principal over TLS: it sees the cluster and the certificates' expiry, with no poll errors", async () => {
+  it("runs the lag exporter as its own principal over TLS: it sees the cluster and the certificates' expiry, never refused", async () => {
     const url = outputs.lagExporterUrl!;
     expect(url).toBe(`http://127.0.0.1:${firstBrokerPort + 5}/metrics`);
     const text = await waitUntil({
       what: "the exporter's first poll", probe: async () => (await fetch(url, { signal: AbortSignal.timeout(5000) })).text(),
       done: (t) => /^kafka_brokers 2$/m.test(t), describe: (t) => t.split("\n").find((l) => l.startsWith("kafka_brokers")) ?? "no kafka_brokers", timeoutMs: 60_000,
     });
-    expect(text).not.toMatch(/^kafka_exporter_poll_errors_total\{/m);
+    // Its grants are enough: no poll was ever refused. (A part of a poll may fail while a fresh
+    // cluster loads __consumer_offsets — counted by kind, not an authorization matter.)
+    expect(text).not.toMatch(/^kafka_exporter_poll_errors_total\{kind="authorization"\}/m);
+    console.log(`exporter (${clientAuth}): ${text.split("\n").filter((l) => l.startsWith("kafka_exporter_poll_errors_total{")).join(", ") || "no poll errors"}`);
     expect(text).toMatch(/^kafka_topic_partitions\{topic="orders"\} 2$/m);
     const expiry = Date.parse(outputs.certificatesExpireAt!.ca) / 1000;
     expect(text).toContain(`kafka_platform_certificate_expiry_timestamp_seconds{certificate="ca"} ${expiry}`);
@@ -226,7 +238,7 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
     for (const pw of passwords) expect(state).not.toContain(pw);
     expect(state).toContain("4dabf18193072939515e22adb298388d"); // Pulumi's secret signature: they are there, encrypted
     const containers = run("docker", ["ps", "-aq", "--filter", `label=kafka-platform.stack=${stackName}`]).stdout.split("\n").filter(Boolean);
-    expect(containers.length).toBe(3);
+    expect(containers.length).toBe(5); // 1 ZooKeeper, 2 brokers, the lag exporter, Prometheus
     const inspect = runOk("docker", ["inspect", ...containers]);
     expect(inspect).not.toContain(PRIVATE_KEY);
     for (const pw of passwords) expect(inspect).not.toContain(pw);
