@@ -173,7 +173,7 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
       "lag-exporter describes the cluster: ok", "lag-exporter reads offsets of group <fresh>: ok",
     ]);
     const refused = report.security!.refused.map(fresh);
-    expect(refused.slice(0, 11)).toEqual([
+    expect(refused.slice(0, 10)).toEqual([
       "shop produces to <fresh>: refused (TOPIC_AUTHORIZATION_FAILED)",
       "shop creates topic <fresh>: refused (TOPIC_AUTHORIZATION_FAILED)",
       "shop reads offsets of group <fresh>: refused (GROUP_AUTHORIZATION_FAILED)",
@@ -186,7 +186,7 @@ const bootstrap = [0, 1].map((i) => `127.0.0.1:${firstBrokerPort + i}`);
       "lag-exporter produces to orders: refused (TOPIC_AUTHORIZATION_FAILED)",
       "lag-exporter creates topic <fresh>: refused (TOPIC_AUTHORIZATION_FAILED)",
     ]);
-    expect(refused.slice(11).map((r) => r.replace(/ \(.*/, ""))).toEqual([
+    expect(refused.slice(10).map((r) => r.replace(/ \(.*/, ""))).toEqual([
       "plaintext client on the TLS listener: refused",
       "client trusting another CA: refused",
       ...(clientAuth === "scram"
