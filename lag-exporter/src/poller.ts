@@ -9,8 +9,9 @@ import { LagModel } from "./model";
 import type { ClusterSnapshot } from "../../src/clients/lag-reader";
 
 export interface PollResult {
-  text: string;
-  /** The same, gzipped once here (off the HTTP thread): what a scraper that accepts gzip gets. */
+  /** The metrics text, encoded here (off the HTTP thread): a scrape writes these bytes as they are. */
+  body: Uint8Array;
+  /** The same, gzipped once: what a scraper that accepts gzip gets. */
   gzipped: Uint8Array;
   /** Kafka requests the poll sent. */
   requests: number;
@@ -57,8 +58,8 @@ export class InlinePoller implements Poller {
       const err = e as { kind?: string; message?: string };
       throw new PollError(err.kind ?? "unknown", err.message ?? String(e));
     }
-    const text = await renderView(this.model.update(snap), { certificates: this.settings.certificates });
-    return { text, gzipped: gzipSync(text, { level: 6 }), requests: snap.requests, failures: snap.failures };
+    const body = Buffer.from(await renderView(this.model.update(snap), { certificates: this.settings.certificates }));
+    return { body, gzipped: gzipSync(body, { level: 6 }), requests: snap.requests, failures: snap.failures };
   }
 
   close(): Promise<void> {

@@ -17,9 +17,9 @@ export interface ServiceOptions {
 
 export class ExporterService {
   private readonly health = new Registry();
-  /** The last poll's metrics, encoded once: a scrape writes these bytes as they are. */
-  private body = Buffer.alloc(0);
-  private gzipped = gzipSync("");
+  /** The last poll's metrics as the poller encoded them: a scrape writes these bytes as they are. */
+  private body: Buffer = Buffer.alloc(0);
+  private gzipped: Buffer = gzipSync("");
   private lastGood = 0;
   private lastError = "";
   private timer: NodeJS.Timeout | undefined;
@@ -57,8 +57,9 @@ export class ExporterService {
     this.m.polls.inc();
     try {
       const snap = await this.poller.poll();
-      this.body = Buffer.from(snap.text);
-      this.gzipped = Buffer.from(snap.gzipped);
+      // Views of the bytes the poller made (copied once across the thread boundary), not copies.
+      this.body = Buffer.from(snap.body.buffer, snap.body.byteOffset, snap.body.byteLength);
+      this.gzipped = Buffer.from(snap.gzipped.buffer, snap.gzipped.byteOffset, snap.gzipped.byteLength);
       for (const f of snap.failures) this.m.errors.inc({ kind: f.kind });
       this.m.requests.set(snap.requests);
       this.lastGood = Date.now();

@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 
 /** A poller that returns fixed text: the service's HTTP side, without a cluster. */
 const fixed = (text: string): Poller => ({
-  poll: async (): Promise<PollResult> => ({ text, gzipped: gzipSync(text), requests: 7, failures: [] }),
+  poll: async (): Promise<PollResult> => ({ body: Buffer.from(text), gzipped: gzipSync(text), requests: 7, failures: [] }),
   close: async () => undefined,
 });
 

@@ -1,11 +1,15 @@
-// The Grafana dashboards the program provisions, read from dashboards/ in the repo (only when a
-// Grafana image is configured: a program copied without them still deploys everything else).
+// The Grafana dashboards the program provisions (only when a Grafana image is configured: a
+// program copied without them still deploys everything else). Where they live and which they are
+// is src/dashboards/panels.ts's knowledge; this reads them for the program, failing as config does.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { REPO_ROOT } from "../repo-root";
+import { DASHBOARDS, dashboardPath } from "../dashboards/panels";
 
-export function loadDashboardFiles(dir = path.join(REPO_ROOT, "dashboards")): Record<string, string> {
-  if (!fs.existsSync(dir)) throw new pulumi.RunError(`kafka-platform:monitoring.grafana: no dashboards folder at ${dir}`);
-  return Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+/** File name → JSON of every dashboard. */
+export function loadDashboardFiles(): Record<string, string> {
+  return Object.fromEntries(DASHBOARDS.map((name) => {
+    const file = dashboardPath(name);
+    if (!fs.existsSync(file)) throw new pulumi.RunError(`kafka-platform:monitoring.grafana: dashboard ${file} is missing`);
+    return [`${name}.json`, fs.readFileSync(file, "utf8")];
+  }));
 }
