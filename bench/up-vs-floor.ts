@@ -79,12 +79,12 @@ async function floor(i: number): Promise<Phases> {
     await Promise.all(zks.map(healthy));
     const brokers = Array.from({ length: spec.kafka.brokers }, (_, b) => {
       const host = nodeName(spec, "kafka", b);
-      const port = spec.docker.firstBrokerPort + b;
+      const port = config.docker.firstBrokerPort + b;
       fs.writeFileSync(path.join(dir, `server-${b}.properties`), renderServerProperties(spec, b, standardListeners(host, `127.0.0.1:${port}`)));
       return start("kafka", b, spec.kafka.heapMb, ["broker", `/etc/kafka/server-${b}.properties`], ["-p", `127.0.0.1:${port}:${PORTS.kafkaExternal}`]);
     });
     await Promise.all(brokers.map(healthy));
-    const bootstrap = Array.from({ length: spec.kafka.brokers }, (_, b) => `127.0.0.1:${spec.docker.firstBrokerPort + b}`);
+    const bootstrap = Array.from({ length: spec.kafka.brokers }, (_, b) => `127.0.0.1:${config.docker.firstBrokerPort + b}`);
     await withClient(new ClusterClient({ bootstrapServers: bootstrap }), async (c) => {
       for (const t of spec.topics) await c.createTopic(t.name, t.partitions, t.replicationFactor, t.config);
     });

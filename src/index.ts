@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { adminProvider } from "./components/admin-provider";
 import { ClusterTls } from "./components/cluster-tls";
-import { brokerHostAddresses, KafkaCluster } from "./components/kafka-cluster";
+import { exposeBrokers, KafkaCluster } from "./components/kafka-cluster";
 import { Monitoring } from "./components/monitoring";
 import { Principals } from "./components/principals";
 import { ScramUsers } from "./components/scram-users";
@@ -29,10 +29,11 @@ export = async () => {
   const scramClients = secure && spec.security.clientAuth === "scram";
   // Declared users plus the platform's own (the lag exporter's principal on a secure stack).
   const allUsers = [...spec.users, ...(secure && spec.monitoring.enabled ? [EXPORTER_USER] : [])];
-  const tls = secure ? new ClusterTls("tls", { spec, users: allUsers, hostAddresses: brokerHostAddresses(spec, platform), dnsNames: (h) => platform.dnsNames(h) }) : undefined;
+  const external = exposeBrokers(spec, platform);
+  const tls = secure ? new ClusterTls("tls", { spec, users: allUsers, hostAddresses: external, dnsNames: (h) => platform.dnsNames(h) }) : undefined;
   const scram = scramClients ? new ScramUsers("scram", { users: allUsers, configured: loadUserPasswords() }) : undefined;
   const zookeeper = new ZooKeeperEnsemble("zookeeper", { spec, platform, tls });
-  const cluster = new KafkaCluster("kafka", { spec, platform, zookeeper: zookeeper.members, tls, adminPassword: scram?.adminPassword });
+  const cluster = new KafkaCluster("kafka", { spec, platform, external, zookeeper: zookeeper.members, tls, adminPassword: scram?.adminPassword });
   const provider = adminProvider("kafka-admin", {
     bootstrapServers: Object.values(cluster.hostAddresses), brokers: cluster.brokers, tls, adminPassword: scram?.adminPassword,
   });
@@ -55,7 +56,7 @@ export = async () => {
       })
     : undefined;
 
-  const target = spec.target;
+  const target = spec.target.kind;
   const bootstrapServers = cluster.bootstrapServers;
   const internalBootstrapServers = cluster.internalBootstrapServers;
   const brokers = cluster.hostAddresses;
@@ -89,12 +90,12 @@ export = async () => {
 
   /** Per identity: kafkajs config, Java client.properties and kcat arguments, ready to paste (secret). */
   const connectionProfiles = tls
-    ? pulumi.secret(pulumi.all([tls.trust, users ?? {}, clients ?? {}]).apply(([trust, u, c]) => {
+    ? pulumi.secret(pulumi.all([tls.trust, users ?? {}, clients ?? {}, cluster.bootstrapServers]).apply(([trust, u, c, bootstrap]) => {
         const out: Record<string, Profile> = {};
         if (scramClients) {
-          for (const [name, user] of Object.entries(u as Record<string, { password: string }>)) out[name] = scramProfile(cluster.bootstrapServers, trust, name, user.password);
+          for (const [name, user] of Object.entries(u as Record<string, { password: string }>)) out[name] = scramProfile(bootstrap, trust, name, user.password);
         } else {
-          for (const [name, id] of Object.entries(c as Record<string, { certificate: string; privateKey: string }>)) out[name] = mtlsProfile(cluster.bootstrapServers, trust, id.certificate, id.privateKey);
+          for (const [name, id] of Object.entries(c as Record<string, { certificate: string; privateKey: string }>)) out[name] = mtlsProfile(bootstrap, trust, id.certificate, id.privateKey);
         }
         return out;
       }))

@@ -5,7 +5,7 @@ import type { ClusterTls } from "./cluster-tls";
 
 export interface AdminProviderArgs {
   /** Host-reachable bootstrap servers: the engine runs on the host. */
-  bootstrapServers: string[];
+  bootstrapServers: pulumi.Input<string>[];
   /** The provider connects only once every broker serves. */
   brokers: pulumi.Resource[];
   tls?: ClusterTls;

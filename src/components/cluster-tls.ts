@@ -5,12 +5,16 @@ import { nodeName } from "../model/naming";
 import { ADMIN_USER, zookeeperClientId } from "../model/security";
 import { TlsMaterial, type LeafSpec } from "./tls-material";
 
+/** "host:port" → host; "[v6]:port" → v6. */
+const hostOf = (address: string): string => address.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
+const isIp = (host: string): boolean => /^(\d{1,3})(\.\d{1,3}){3}$/.test(host) || host.includes(":");
+
 export interface ClusterTlsArgs {
   spec: EstateSpec;
   /** Every client principal (declared users and the platform's own): each gets a certificate with mTLS clients. */
   users: { name: string }[];
-  /** Host addresses the brokers are published on, for the certificates' SANs. */
-  hostAddresses: string[];
+  /** host:port the brokers are exposed on outside the stack, for the certificates' SANs. */
+  hostAddresses: pulumi.Input<string>[];
   /** A node's DNS names on its platform, for the certificates' SANs. */
   dnsNames: (hostname: string) => string[];
 }
@@ -33,12 +37,18 @@ export class ClusterTls extends pulumi.ComponentResource {
     const tls = spec.security.tls;
     const leaf = (id: string, commonName: string, dnsNames: string[], ipAddresses: string[], usages: LeafSpec["usages"]): LeafSpec =>
       ({ id, commonName, dnsNames, ipAddresses, validityDays: tls.validityDays, usages });
-    const ips = [...new Set(["127.0.0.1", ...args.hostAddresses.map((a) => a.split(":")[0])])];
-    const leaves: LeafSpec[] = [
-      ...Array.from({ length: spec.kafka.brokers }, (_, i) => {
+    // An exposed address is an IP (a node, a load balancer's IP) or a name (a load balancer's host name).
+    const exposed = pulumi.all(args.hostAddresses).apply((a) => [...new Set(a.map(hostOf))]);
+    const brokers = exposed.apply((hosts) => {
+      const ips = [...new Set(["127.0.0.1", ...hosts.filter(isIp)])];
+      const names = hosts.filter((h) => !isIp(h));
+      return Array.from({ length: spec.kafka.brokers }, (_, i) => {
         const host = nodeName(spec, "kafka", i);
-        return leaf(host, host, [...args.dnsNames(host), "localhost"], ips, ["server", "client"]);
-      }),
+        return leaf(host, host, [...new Set([...args.dnsNames(host), "localhost", ...names])], ips, ["server", "client"]);
+      });
+    });
+    const leaves = brokers.apply((b): LeafSpec[] => [
+      ...b,
       ...Array.from({ length: spec.zookeeper.replicas }, (_, i) => {
         const host = nodeName(spec, "zookeeper", i);
         return leaf(host, host, [...args.dnsNames(host), "localhost"], ["127.0.0.1"], ["server", "client"]);
@@ -46,7 +56,7 @@ export class ClusterTls extends pulumi.ComponentResource {
       leaf(zookeeperClientId(spec.name), zookeeperClientId(spec.name), [], [], ["client"]),
       leaf(ADMIN_USER, ADMIN_USER, [], [], ["client"]),
       ...(spec.security.clientAuth === "mtls" ? args.users.map((u) => leaf(`user-${u.name}`, u.name, [], [], ["client"] as LeafSpec["usages"])) : []),
-    ];
+    ]);
     const material = new TlsMaterial(`${name}-material`, {
       caCommonName: `${spec.name}-ca`,
       validityDays: tls.validityDays,

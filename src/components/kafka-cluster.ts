@@ -12,6 +12,8 @@ import { ReplicationGate } from "./replication-gate";
 export interface KafkaClusterArgs {
   spec: EstateSpec;
   platform: Platform;
+  /** Each broker's external address (exposeBrokers). */
+  external: pulumi.Output<string>[];
   /** Brokers start only once the ensemble is serving. */
   zookeeper: pulumi.Resource[];
   /** Present when the stack's security is on. */
@@ -21,12 +23,13 @@ export interface KafkaClusterArgs {
 }
 
 function brokerFiles(
-  spec: EstateSpec, id: number, hostname: string, external: string, tls?: ClusterTls, adminPassword?: pulumi.Output<string>,
+  spec: EstateSpec, id: number, hostname: string, external: pulumi.Output<string>, tls?: ClusterTls, adminPassword?: pulumi.Output<string>,
 ): NodeFile[] {
-  const props = (file: string): NodeFile => ({ path: `${CONFIG_DIR}/server.properties`, content: file });
-  if (!tls) return [props(renderServerProperties(spec, id, standardListeners(hostname, external)))];
+  // The advertised external address may be known only once the platform created it (a load balancer).
+  const props = (render: (external: string) => string): NodeFile => ({ path: `${CONFIG_DIR}/server.properties`, content: external.apply(render) });
+  if (!tls) return [props((e) => renderServerProperties(spec, id, standardListeners(hostname, e)))];
   return [
-    props(renderServerProperties(spec, id, secureListeners(spec, hostname, external), brokerSecurityProperties(spec))),
+    props((e) => renderServerProperties(spec, id, secureListeners(spec, hostname, e), brokerSecurityProperties(spec))),
     { path: SECRET_FILES.keystore, content: tls.keystore(hostname), secret: true },
     { path: SECRET_FILES.truststore, content: tls.trust },
     { path: SECRET_FILES.zookeeperClient, content: tls.keystore(zookeeperClientId(spec.name)), secret: true },
@@ -46,9 +49,13 @@ function adminIdentity(tls?: ClusterTls, adminPassword?: pulumi.Output<string>):
   return pulumi.secret(pulumi.all([tls.trust, tls.client(ADMIN_USER)]).apply(([ca, id]): Identity => ({ ca, certificate: id.certificate, privateKey: id.privateKey })));
 }
 
-/** host:port of each broker as reached from where `pulumi up` runs (the host). */
-export const brokerHostAddresses = (spec: EstateSpec, platform: Platform): string[] =>
-  Array.from({ length: spec.kafka.brokers }, (_, id) => platform.hostAddress(spec.docker.firstBrokerPort + id));
+/**
+ * host:port of each broker's external listener, as the platform exposes it (reached from where
+ * `pulumi up` runs, and by clients outside the stack). Asked once per stack: the platform may
+ * create a resource per broker for it.
+ */
+export const exposeBrokers = (spec: EstateSpec, platform: Platform): pulumi.Output<string>[] =>
+  Array.from({ length: spec.kafka.brokers }, (_, id) => platform.expose("kafka", id, PORTS.kafkaExternal));
 
 /** How long one broker may take to rejoin and catch up before the roll stops with an error. */
 const ROLL_STEP_TIMEOUT_S = 600;
@@ -63,9 +70,9 @@ export class KafkaCluster extends pulumi.ComponentResource {
   /** Every broker and the gate after it: depend on these for "the cluster serves, in sync". */
   readonly brokers: pulumi.Resource[];
   /** broker id → host:port reachable from the host. */
-  readonly hostAddresses: Record<string, string>;
+  readonly hostAddresses: Record<string, pulumi.Output<string>>;
   /** Comma-separated, host-reachable. */
-  readonly bootstrapServers: string;
+  readonly bootstrapServers: pulumi.Output<string>;
   /** Comma-separated, for containers on the stack's network. */
   readonly internalBootstrapServers: string;
 
@@ -75,7 +82,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
     this.hostAddresses = {};
     const internal: string[] = [];
     const identity = adminIdentity(args.tls, args.adminPassword);
-    const addresses = brokerHostAddresses(spec, platform);
+    const addresses = args.external;
     this.brokers = [];
     let previous: pulumi.Resource | undefined;
     for (let id = 0; id < spec.kafka.brokers; id++) {
@@ -92,21 +99,24 @@ export class KafkaCluster extends pulumi.ComponentResource {
         args: ["broker", `${CONFIG_DIR}/server.properties`],
         env: jvmEnv(spec.kafka.heapMb, spec.monitoring.jmx),
         files: brokerFiles(spec, id, hostname, external, args.tls, args.adminPassword),
-        dataPath: DATA_DIRS.kafka.replace(/\/data$/, ""),
+        stable: true,
+        data: { path: DATA_DIRS.kafka.replace(/\/data$/, "") },
         memoryMb: jvmMemoryMb(spec.kafka.heapMb),
-        publish: [{ container: PORTS.kafkaExternal, host: spec.docker.firstBrokerPort + id }],
+        ports: [PORTS.kafkaInternal, ...(args.tls ? [PORTS.kafkaClient] : []), PORTS.kafkaExternal, ...(spec.monitoring.jmx ? [PORTS.jmxMetrics] : [])],
+        publish: [PORTS.kafkaExternal],
         healthcheck: ["kafka-health", "broker", String(PORTS.kafkaInternal)],
+        rackAware: true,
       }, this, previous ? [...args.zookeeper, previous] : args.zookeeper);
       previous = new ReplicationGate(`${name}-${id}-in-sync`, {
         brokerId: id,
         after: node.revision,
-        brokers: addresses.slice(0, id + 1), // those that exist at this point of the roll
+        brokers: pulumi.all(addresses.slice(0, id + 1)), // those that exist at this point of the roll
         timeoutSeconds: ROLL_STEP_TIMEOUT_S,
         identity,
       }, { parent: this, dependsOn: [node.ready] });
       this.brokers.push(node.ready, previous);
     }
-    this.bootstrapServers = addresses.join(",");
+    this.bootstrapServers = pulumi.all(addresses).apply((a) => a.join(","));
     this.internalBootstrapServers = internal.join(",");
     this.registerOutputs({ bootstrapServers: this.bootstrapServers });
   }

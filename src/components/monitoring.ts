@@ -22,10 +22,10 @@ export interface MonitoringArgs {
 /** The lag exporter and a Prometheus that scrapes it, the brokers' and ZooKeeper's JMX agents, with the stack's alert rules. */
 export class Monitoring extends pulumi.ComponentResource {
   /** Where the exporter's /metrics and Prometheus are reached from the host. */
-  readonly lagExporterUrl: string;
-  readonly prometheusUrl: string;
+  readonly lagExporterUrl: pulumi.Output<string>;
+  readonly prometheusUrl: pulumi.Output<string>;
   /** With monitoring.grafana: where Grafana is, and its admin password (generated once, secret). */
-  readonly grafanaUrl?: string;
+  readonly grafanaUrl?: pulumi.Output<string>;
   readonly grafanaAdminPassword?: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -46,8 +46,10 @@ export class Monitoring extends pulumi.ComponentResource {
       args: [MONITORING_FILES.exporterConfig],
       env: {},
       files: exporterFiles,
+      stable: false,
       memoryMb: 256,
-      publish: [{ container: PORTS.lagExporter, host: spec.docker.lagExporterPort }],
+      ports: [PORTS.lagExporter],
+      publish: [PORTS.lagExporter],
       healthcheck: ["node", "/opt/lag-exporter/lag-exporter.js", "--probe", `http://127.0.0.1:${PORTS.lagExporter}/ready`],
     }, this, args.dependsOn);
 
@@ -68,9 +70,11 @@ export class Monitoring extends pulumi.ComponentResource {
         { path: MONITORING_FILES.prometheusConfig, content: renderPrometheusConfig(spec) },
         { path: MONITORING_FILES.prometheusRules, content: renderAlertRules(spec) },
       ],
-      dataPath: DATA_DIRS.prometheus.replace(/\/data$/, ""),
+      stable: false,
+      data: { path: DATA_DIRS.prometheus.replace(/\/data$/, "") },
       memoryMb: 512,
-      publish: [{ container: PORTS.prometheus, host: spec.docker.prometheusPort }],
+      ports: [PORTS.prometheus],
+      publish: [PORTS.prometheus],
       // Debian's promtool 2.42 has no `check ready`: a query answers once Prometheus serves.
       healthcheck: ["promtool", "query", "instant", `http://127.0.0.1:${PORTS.prometheus}`, "vector(1)"],
     }, this, [exporter.ready]);
@@ -93,17 +97,19 @@ export class Monitoring extends pulumi.ComponentResource {
           ...Object.entries(args.dashboards ?? {}).map(([file, json]) => ({ path: `${MONITORING_FILES.grafanaDashboardDir}/${file}`, content: json })),
           { path: MONITORING_FILES.grafanaAdminPassword, content: password, secret: true },
         ],
+        stable: false,
         memoryMb: 256,
-        publish: [{ container: PORTS.grafana, host: spec.docker.grafanaPort }],
+        ports: [PORTS.grafana],
+        publish: [PORTS.grafana],
         // The official image (Alpine) has busybox wget.
         healthcheck: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.grafana}/api/health`],
       }, this, [prometheus.ready]);
-      this.grafanaUrl = `http://${platform.hostAddress(spec.docker.grafanaPort)}`;
+      this.grafanaUrl = pulumi.interpolate`http://${platform.expose("grafana", 0, PORTS.grafana)}`;
       this.grafanaAdminPassword = password;
     }
 
-    this.lagExporterUrl = `http://${platform.hostAddress(spec.docker.lagExporterPort)}/metrics`;
-    this.prometheusUrl = `http://${platform.hostAddress(spec.docker.prometheusPort)}`;
+    this.lagExporterUrl = pulumi.interpolate`http://${platform.expose("lag-exporter", 0, PORTS.lagExporter)}/metrics`;
+    this.prometheusUrl = pulumi.interpolate`http://${platform.expose("prometheus", 0, PORTS.prometheus)}`;
     this.registerOutputs({ lagExporterUrl: this.lagExporterUrl, prometheusUrl: this.prometheusUrl });
   }
 }

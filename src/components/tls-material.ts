@@ -93,7 +93,7 @@ export class TlsMaterial extends pulumi.dynamic.Resource {
   declare readonly trust: pulumi.Output<string[]>;
   declare readonly chain: pulumi.Output<string>;
 
-  constructor(name: string, args: TlsInputs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: { [K in keyof TlsInputs]: pulumi.Input<TlsInputs[K]> }, opts?: pulumi.CustomResourceOptions) {
     super(tlsProvider, name, { ...args, ca: undefined, certs: undefined, trust: undefined, caGeneration: undefined, chain: undefined }, {
       ...opts,
       // Private keys live in these two outputs: encrypted in state, masked in output.

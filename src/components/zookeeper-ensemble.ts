@@ -30,7 +30,6 @@ export class ZooKeeperEnsemble extends pulumi.ComponentResource {
     const { spec, platform } = args;
     const cfg = renderZooCfg(spec);
     this.members = Array.from({ length: spec.zookeeper.replicas }, (_, i) => {
-      const publishAt = spec.docker.firstZooKeeperPort;
       return platform.node(`${name}-${i}`, {
         role: "zookeeper",
         ordinal: i,
@@ -50,9 +49,12 @@ export class ZooKeeperEnsemble extends pulumi.ComponentResource {
               ]
             : []),
         ],
-        dataPath: DATA_DIRS.zookeeper.replace(/\/data$/, ""),
+        stable: true,
+        data: { path: DATA_DIRS.zookeeper.replace(/\/data$/, "") },
         memoryMb: jvmMemoryMb(spec.zookeeper.heapMb),
-        publish: publishAt === undefined || args.tls ? [] : [{ container: PORTS.zookeeperClient, host: publishAt + i }],
+        ports: [args.tls ? PORTS.zookeeperSecure : PORTS.zookeeperClient, PORTS.zookeeperPeer, PORTS.zookeeperElection, ...(spec.monitoring.jmx ? [PORTS.jmxMetrics] : [])],
+        // The plaintext client port, for tools on the host; a target publishes it only where its config asks.
+        publish: args.tls ? [] : [PORTS.zookeeperClient],
         // ruok needs the plaintext port; a secure member is ready when its TLS port accepts.
         healthcheck: args.tls ? ["kafka-health", "tcp", String(PORTS.zookeeperSecure)] : ["kafka-health", "zookeeper", String(PORTS.zookeeperClient)],
       }, this).ready;

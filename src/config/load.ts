@@ -59,6 +59,10 @@ export function loadEstate(root: string = projectRoot()): EstateSpec {
   const issues = problem ? [problem] : [];
   try {
     const spec = parseEstate(raw);
+    // A kubeconfig path in config is relative to the project, like the topology file.
+    if (spec.target.kind === "kubernetes" && spec.target.kubeconfig && !spec.target.kubeconfig.trimStart().startsWith("apiVersion")) {
+      spec.target.kubeconfig = path.resolve(root, spec.target.kubeconfig);
+    }
     if (issues.length === 0) return spec;
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;

@@ -5,7 +5,8 @@ import { parseMonitoring } from "./monitoring";
 import { checkReplication } from "./replication";
 import { parseEnvironment, parsePrincipals, parseSecurity } from "./security";
 import { checkTopicConfig } from "./topic-configs";
-import type { DockerSpec, EstateSpec, KafkaSpec, Target, TopicSpec, ZooKeeperSpec } from "../model/spec";
+import { parseTarget } from "./target";
+import type { EstateSpec, KafkaSpec, TopicSpec, ZooKeeperSpec } from "../model/spec";
 
 export const DEFAULT_KAFKA_VERSION = "3.9.2";
 
@@ -20,7 +21,7 @@ export interface RawEstate {
   topologySource: string;
 }
 
-const CONFIG_KEYS = ["target", "environment", "security", "kafka", "zookeeper", "docker", "monitoring", "topology", "userPasswords"] as const;
+const CONFIG_KEYS = ["target", "environment", "security", "kafka", "zookeeper", "docker", "kubernetes", "monitoring", "topology", "userPasswords"] as const;
 /** Broker settings the platform renders itself; declaring them would break the cluster. */
 const MANAGED_BROKER_KEYS = [
   "broker.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
@@ -37,12 +38,11 @@ export function parseEstate(raw: RawEstate): EstateSpec {
     if (!(CONFIG_KEYS as readonly string[]).includes(k)) issues.add(key(k), `unknown key (known: ${CONFIG_KEYS.join(", ")})`);
   }
 
-  const target = parseTarget(issues, raw.config.target);
   const environment = parseEnvironment(issues, raw.config.environment);
   const security = parseSecurity(issues, raw.config.security, environment);
   const kafka = parseKafka(issues, raw.config.kafka ?? {});
   const zookeeper = parseZooKeeper(issues, raw.config.zookeeper ?? {});
-  const docker = parseDocker(issues, raw.config.docker ?? {}, kafka?.brokers, zookeeper?.replicas);
+  const target = parseTarget(issues, raw.config, raw.stack, environment, kafka?.brokers, zookeeper?.replicas);
   const monitoring = parseMonitoring(issues, raw.config.monitoring);
   const topics = parseTopology(issues, raw.topology, raw.topologySource, kafka?.brokers);
   const doc = raw.topology && typeof raw.topology === "object" && !Array.isArray(raw.topology) ? (raw.topology as Record<string, unknown>) : {};
@@ -60,7 +60,6 @@ export function parseEstate(raw: RawEstate): EstateSpec {
     security: security!,
     kafka: kafka!,
     zookeeper: zookeeper!,
-    docker: docker!,
     monitoring: monitoring!,
     topics,
     users,
@@ -82,17 +81,6 @@ function checkUserPasswords(issues: Issues, v: unknown, users: string[], securit
     if (!users.includes(user)) issues.add(`${w}.${user}`, `is not a declared user (users: ${users.join(", ") || "none"})`);
     else if (typeof pw !== "string" || pw.length < 12) issues.add(`${w}.${user}`, "(secret) must be a string of at least 12 characters");
   }
-}
-
-function parseTarget(issues: Issues, v: unknown): Target | undefined {
-  if (v === undefined) return "docker";
-  if (v === "docker") return v;
-  if (v === "kubernetes") {
-    issues.add(`${NS}:target`, "'kubernetes' is not implemented yet (only docker)");
-    return undefined;
-  }
-  issues.add(`${NS}:target`, `${show(v)} is not docker or kubernetes`);
-  return undefined;
 }
 
 function parseKafka(issues: Issues, v: unknown): KafkaSpec | undefined {
@@ -133,43 +121,6 @@ function parseZooKeeper(issues: Issues, v: unknown): ZooKeeperSpec | undefined {
   const heapMb = issues.int(`${w}.heapMb`, o.heapMb ?? 256, 64, 4096);
   if (replicas === undefined || replicas % 2 === 0 || heapMb === undefined) return undefined;
   return { replicas, heapMb };
-}
-
-function parseDocker(issues: Issues, v: unknown, brokers?: number, zkReplicas?: number): DockerSpec | undefined {
-  const w = `${NS}:docker`;
-  const o = issues.object(w, v, ["bindAddress", "firstBrokerPort", "firstZooKeeperPort", "lagExporterPort", "prometheusPort", "grafanaPort"]);
-  if (!o) return undefined;
-  const bindAddress = issues.str(`${w}.bindAddress`, o.bindAddress ?? "127.0.0.1", /^(\d{1,3})(\.\d{1,3}){3}$/, "an IPv4 address");
-  const firstBrokerPort = issues.int(`${w}.firstBrokerPort`, o.firstBrokerPort ?? 19092, 1024, 65535);
-  const firstZooKeeperPort = o.firstZooKeeperPort === undefined ? undefined : issues.int(`${w}.firstZooKeeperPort`, o.firstZooKeeperPort, 1024, 65535);
-  const lagExporterPort = issues.int(`${w}.lagExporterPort`, o.lagExporterPort ?? 8000, 1024, 65535);
-  const prometheusPort = issues.int(`${w}.prometheusPort`, o.prometheusPort ?? 9090, 1024, 65535);
-  const grafanaPort = issues.int(`${w}.grafanaPort`, o.grafanaPort ?? 3000, 1024, 65535);
-
-  // Every published host port, so that two of them never claim the same number.
-  const claims = new Map<number, string>();
-  const claim = (where: string, first: number | undefined, count: number | undefined, what: string, single = false) => {
-    if (first === undefined || count === undefined) return;
-    if (first + count - 1 > 65535) {
-      issues.add(where, `${first} + ${count} ${what}s runs past port 65535`);
-      return;
-    }
-    for (let i = 0; i < count; i++) {
-      const other = claims.get(first + i);
-      if (other) {
-        issues.add(where, count === 1 && single ? `${first} is already used by ${other}` : `${first} gives ${what} ${i} port ${first + i}, already used by ${other}`);
-        return;
-      }
-      claims.set(first + i, single ? what : `${what} ${i}`);
-    }
-  };
-  claim(`${w}.firstBrokerPort`, firstBrokerPort, brokers, "broker");
-  if (o.firstZooKeeperPort !== undefined) claim(`${w}.firstZooKeeperPort`, firstZooKeeperPort, zkReplicas, "zookeeper");
-  claim(`${w}.lagExporterPort`, lagExporterPort, 1, "the lag exporter", true);
-  claim(`${w}.prometheusPort`, prometheusPort, 1, "prometheus", true);
-  claim(`${w}.grafanaPort`, grafanaPort, 1, "grafana", true);
-  if (!bindAddress || firstBrokerPort === undefined || lagExporterPort === undefined || prometheusPort === undefined || grafanaPort === undefined) return undefined;
-  return { bindAddress, firstBrokerPort, ...(firstZooKeeperPort !== undefined ? { firstZooKeeperPort } : {}), lagExporterPort, prometheusPort, grafanaPort } as DockerSpec;
 }
 
 function parseTopology(issues: Issues, doc: unknown, source: string, brokers?: number): TopicSpec[] {

@@ -3,7 +3,7 @@
 
 import type { Role } from "./acls";
 
-export type Target = "docker" | "kubernetes";
+export type Target = TargetSpec["kind"];
 /** Presets: only dev defaults to plaintext; every other environment is secure by default. */
 export type Environment = "dev" | "staging" | "production";
 
@@ -50,7 +50,11 @@ export interface KafkaSpec {
   brokerConfig: Record<string, string>;
 }
 
+/** Where the estate runs: exactly one target's settings (a kubernetes stack has no docker block). */
+export type TargetSpec = DockerSpec | KubernetesSpec;
+
 export interface DockerSpec {
+  kind: "docker";
   /** Host address the brokers' external listeners (and the monitoring ports) are published on. */
   bindAddress: string;
   /** Broker i (0-based) is published on firstBrokerPort + i. */
@@ -63,6 +67,46 @@ export interface DockerSpec {
   prometheusPort: number;
   /** Host port of Grafana, when a Grafana image is configured. */
   grafanaPort: number;
+}
+
+export interface KubernetesSpec {
+  kind: "kubernetes";
+  /** Path of a kubeconfig file; unset: the provider's default (KUBECONFIG, then ~/.kube/config). */
+  kubeconfig?: string;
+  /** Context of the kubeconfig; unset: its current context. */
+  context?: string;
+  /** The stack's namespace (default kp-<stack>), created and owned by the stack. */
+  namespace: string;
+  storage: {
+    /** StorageClass of the data volumes; unset: the cluster's default class. */
+    className?: string;
+    kafkaGi: number;
+    zookeeperGi: number;
+    prometheusGi: number;
+    /**
+     * Keep volumes (and the namespace holding them) when the stack is destroyed, so a rebuild
+     * with the same names finds its data. Default: true except in the dev environment.
+     */
+    retainOnDestroy: boolean;
+  };
+  /** How clients outside the cluster reach each broker (and the monitoring endpoints). */
+  external: {
+    type: "NodePort" | "LoadBalancer";
+    /** NodePort: the host clients dial (a node's address; 127.0.0.1 on the local cluster). LoadBalancer: unused. */
+    host?: string;
+    /** NodePort: broker i is on firstBrokerNodePort + i. */
+    firstBrokerNodePort: number;
+    lagExporterNodePort: number;
+    prometheusNodePort: number;
+    grafanaNodePort: number;
+    /** Annotations of every external Service (e.g. a cloud's load-balancer settings). */
+    annotations: Record<string, string>;
+  };
+  /** Node label whose value becomes a broker's broker.rack and spreads pods (zone spread). */
+  zoneLabel: string;
+  imagePullPolicy: "IfNotPresent" | "Always" | "Never";
+  /** CPU requests (Kubernetes quantities); memory requests and limits come from the heap sizes. */
+  cpu: { kafka: string; zookeeper: string; monitoring: string };
 }
 
 export interface AlertThresholds {
@@ -103,12 +147,12 @@ export interface EstateSpec {
   stack: string;
   /** Prefix of every container, network and volume name: kp-<stack>. */
   name: string;
-  target: Target;
+  /** The target and its settings: components never read this; the platform layer does. */
+  target: TargetSpec;
   environment: Environment;
   security: SecuritySpec;
   zookeeper: ZooKeeperSpec;
   kafka: KafkaSpec;
-  docker: DockerSpec;
   monitoring: MonitoringSpec;
   topics: TopicSpec[];
   users: UserSpec[];

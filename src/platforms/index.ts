@@ -1,13 +1,15 @@
 // The one place that branches on the target.
 import type { EstateSpec } from "../model/spec";
 import { DockerPlatform } from "./docker/platform";
+import { KubernetesPlatform } from "./kubernetes/platform";
 import type { Platform } from "./types";
 
 export function createPlatform(spec: EstateSpec): Platform {
-  switch (spec.target) {
+  const target = spec.target;
+  switch (target.kind) {
     case "docker":
-      return new DockerPlatform("docker", spec);
+      return new DockerPlatform("docker", spec, target);
     case "kubernetes":
-      throw new Error("kafka-platform:target: 'kubernetes' is not implemented yet; use docker");
+      return new KubernetesPlatform("kubernetes", spec, target);
   }
 }

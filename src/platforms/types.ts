@@ -1,6 +1,7 @@
-// What components ask of a target: run one node (a ZooKeeper member, a broker, the lag exporter,
-// Prometheus…) with its config files and, if it has one, its data volume, and say how it is reached. Components never branch on the
-// target; the docker and kubernetes layers implement this.
+// What components ask of a target: run a node (a ZooKeeper member, a broker, the lag exporter,
+// Prometheus…) with its config files and, if it has one, its data volume; expose a node's port
+// to clients outside the stack; say by which names peers know a node. Components never branch
+// on the target: the docker and kubernetes layers implement this.
 import type * as pulumi from "@pulumi/pulumi";
 import type { Role } from "../model/naming";
 
@@ -8,14 +9,15 @@ export interface NodeFile {
   /** Absolute path in the container. */
   path: string;
   content: pulumi.Input<string>;
-  /** Key material: kept secret in state, read-only in the node. */
+  /** Key material or credentials: kept secret in state, mounted read-only, never in a ConfigMap. */
   secret?: boolean;
 }
 
 export interface NodeSpec {
   role: Role;
+  /** Per-ordinal identity within the role: ZooKeeper's myid, the broker id, volume and name. */
   ordinal: number;
-  /** Host name on the stack's network (also the container name). */
+  /** Name peers reach the node by on the stack's network (container name / per-node Service). */
   hostname: string;
   image: string;
   /** Arguments of the image's entrypoint (kafka-run). */
@@ -23,28 +25,42 @@ export interface NodeSpec {
   /** Non-secret environment only: secrets travel as files. */
   env: Record<string, string>;
   files: NodeFile[];
-  /** Where the persistent volume is mounted; none when unset (the node keeps nothing). */
-  dataPath?: string;
+  /** Every port the node serves on the stack's network; the first is its liveness port. */
+  ports: number[];
+  /** Ports clients outside the stack reach, through `Platform.expose`. */
+  publish: number[];
+  /**
+   * A member of a replicated set (a ZooKeeper member, a broker): a stable name and its own volume
+   * per ordinal, restarted in place (Kubernetes: a StatefulSet). Otherwise a single service
+   * that may be replaced freely (Kubernetes: a Deployment).
+   */
+  stable: boolean;
+  /** A persistent volume mounted at `path`, sized by the target per role; none: the node keeps nothing. */
+  data?: { path: string };
   /** Memory limit of the node (a JVM's heap plus its overhead, or a small service's whole need). */
   memoryMb: number;
-  /** Container port → host port, published on the stack's bind address. */
-  publish: { container: number; host: number }[];
   /** Command (argv) that exits 0 when the node serves. */
   healthcheck: string[];
+  /** The broker's rack comes from the node's zone (KAFKA_BROKER_RACK), where the target knows zones. */
+  rackAware?: boolean;
 }
 
 export interface PlatformNode {
   /** The resource to depend on for "this node is up and healthy". */
   ready: pulumi.Resource;
-  /** Changes whenever the node is replaced (a restart with new files or config). */
+  /** Changes whenever the node is restarted with new files, config or image. */
   revision: pulumi.Output<string>;
 }
 
 export interface Platform {
+  /**
+   * Where clients outside the stack (on the host, or beyond the cluster) reach `port` of node
+   * (role, ordinal), as host:port. An Output: a load balancer's address exists only once it is
+   * created. Call it before the node: a broker advertises this address.
+   */
+  expose(role: Role, ordinal: number, port: number): pulumi.Output<string>;
   /** Creates a node as a child of `parent`, named from the parent's name. */
   node(name: string, spec: NodeSpec, parent: pulumi.Resource, dependsOn?: pulumi.Input<pulumi.Resource>[]): PlatformNode;
-  /** host:port a client on the host reaches published container port `hostPort` at. */
-  hostAddress(hostPort: number): string;
   /**
    * Every DNS name peers may know node `hostname` by, including what a reverse lookup of its
    * address returns: ZooKeeper's quorum TLS verifies a connecting peer's certificate against it.

@@ -1,6 +1,9 @@
 // Runs the Pulumi program (src/index.ts) under Pulumi's mocks and records every resource it
 // registers. One program per test file: vitest isolates modules per file.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
 
 export interface Created { type: string; name: string; inputs: Record<string, any>; provider?: string }
 
@@ -15,6 +18,8 @@ export async function runProgramUnderMocks(
   previous: Record<string, unknown> = {},
   /** Receives every resource as it is registered, also when the program then fails. */
   created: Created[] = [],
+  /** Receives the stack's outputs, resolved (secrets unwrapped). */
+  resolved: Record<string, unknown> = {},
 ): Promise<Created[]> {
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config)
     .map(([k, v]) => [`kafka-platform:${k}`, typeof v === "string" ? v : JSON.stringify(v)])));
@@ -32,7 +37,9 @@ export async function runProgramUnderMocks(
   const mod = await import("../../src/index");
   const outputs = await ((mod as unknown as { default: () => Promise<Record<string, unknown>> }).default)();
   // Wait for every output, then for every registration still in flight.
-  await Promise.all(Object.values(outputs).map((v) => (pulumi.Output.isInstance(v) ? new Promise((r) => (v as pulumi.Output<unknown>).apply(r)) : v)));
+  await Promise.all(Object.entries(outputs).map(async ([k, v]) => {
+    resolved[k] = pulumi.Output.isInstance(v) ? await new Promise((r) => (v as pulumi.Output<unknown>).apply(r)) : v;
+  }));
   await pulumi.runtime.disconnect();
   return created;
 }
@@ -44,4 +51,18 @@ let monitor: MockMonitor | undefined;
 export function registeredUrns(): string[] {
   if (!monitor) throw new Error("runProgramUnderMocks has not run");
   return [...monitor.getRegisteredResources().keys()].sort();
+}
+
+/** The kafka-platform config of a committed stack file (Pulumi.<stack>.yaml), keys without the namespace. */
+export function committedStackConfig(stack: string): Record<string, unknown> {
+  const doc = YAML.parse(fs.readFileSync(path.join(__dirname, "../..", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  const cfg = Object.fromEntries(Object.entries(doc.config).filter(([k]) => k.startsWith("kafka-platform:")).map(([k, v]) => [k.slice("kafka-platform:".length), v]));
+  // Under mocks the program runs as stack "unit" with no project directory: name the stack's topology file absolutely.
+  const root = path.join(__dirname, "../..");
+  return { ...cfg, topology: path.resolve(root, (cfg.topology as string | undefined) ?? `stacks/${stack}/topology.yaml`) };
+}
+
+/** Kubernetes objects of a kind ("apps/v1:StatefulSet"), in registration order. */
+export function k8sObjects(created: Created[], kind: string): Created[] {
+  return created.filter((c) => c.type === `kubernetes:${kind}`);
 }

@@ -96,7 +96,7 @@ describe("parseEstate", () => {
     ["ratio out of range", (r) => { topic(r).config = { "min.cleanable.dirty.ratio": 1.5 }; },
       ["topic 'my-topic': config 'min.cleanable.dirty.ratio' 1.5 is out of range (0–1)"]],
     ["unknown stack key", (r) => { r.config.brokerz = 3; },
-      ["kafka-platform:brokerz: unknown key (known: target, environment, security, kafka, zookeeper, docker, monitoring, topology, userPasswords)"]],
+      ["kafka-platform:brokerz: unknown key (known: target, environment, security, kafka, zookeeper, docker, kubernetes, monitoring, topology, userPasswords)"]],
     ["monitoring problems, each with key and value", (r) => {
       r.config.monitoring = { jmx: "yes", lagExporter: { pollIntervalSeconds: 0 }, alerts: { lagRecords: -5, forSeconds: 2 }, grafana: { image: "" }, extra: 1 };
     }, [
@@ -189,5 +189,56 @@ describe("parseEstate", () => {
       allowDelete: true,
       config: { "cleanup.policy": "compact,delete", preallocate: "true", "retention.ms": "-1" },
     });
+  });
+
+  it("reads a kubernetes stack's own block, with safe defaults (volumes kept outside dev) and no docker block", () => {
+    const raw = good();
+    raw.config.target = "kubernetes";
+    raw.config.environment = "production";
+    delete raw.config.docker;
+    raw.config.kubernetes = { external: { type: "LoadBalancer" } };
+    expect(parseEstate(raw).target).toEqual({
+      kind: "kubernetes",
+      namespace: "kp-t",
+      storage: { kafkaGi: 10, zookeeperGi: 2, prometheusGi: 5, retainOnDestroy: true },
+      external: { type: "LoadBalancer", firstBrokerNodePort: 31092, lagExporterNodePort: 30800, prometheusNodePort: 30909, grafanaNodePort: 30300, annotations: {} },
+      zoneLabel: "topology.kubernetes.io/zone",
+      imagePullPolicy: "IfNotPresent",
+      cpu: { kafka: "500m", zookeeper: "250m", monitoring: "100m" },
+    });
+    raw.config.environment = "dev";
+    raw.config.kubernetes = { external: { host: "127.0.0.1" } };
+    const dev = parseEstate(raw).target;
+    expect(dev.kind === "kubernetes" && [dev.storage.retainOnDestroy, dev.external.type, dev.external.host]).toEqual([false, "NodePort", "127.0.0.1"]);
+  });
+
+  it("rejects every kubernetes problem with key and value, and the other target's block", () => {
+    const raw = good();
+    raw.config.target = "kubernetes";
+    raw.config.kubernetes = {
+      namespace: "Kafka_Prod",
+      imagePullPolicy: "Sometimes",
+      storage: { kafkaGi: 0, retainOnDestroy: "maybe" },
+      external: { type: "NodePort", firstBrokerNodePort: 30800, lagExporterNodePort: 30801, prometheusNodePort: 29999 },
+      cpu: { kafka: "lots" },
+      zones: 3,
+    };
+    expect(() => parseEstate(raw)).toThrowError(ConfigError);
+    try {
+      parseEstate(raw);
+    } catch (e) {
+      expect((e as ConfigError).issues).toEqual([
+        "kafka-platform:docker: applies to target docker, and this stack's target is kubernetes",
+        "kafka-platform:kubernetes.zones: unknown key (known: kubeconfig, context, namespace, storage, external, zoneLabel, imagePullPolicy, cpu)",
+        "kafka-platform:kubernetes.namespace: 'Kafka_Prod' is not valid (a DNS label: lower-case letters, digits and '-', at most 63)",
+        "kafka-platform:kubernetes.imagePullPolicy: 'Sometimes' is not IfNotPresent, Always or Never",
+        "kafka-platform:kubernetes.storage.kafkaGi: 0 is out of range (1–65536)",
+        "kafka-platform:kubernetes.storage.retainOnDestroy: 'maybe' is not true or false",
+        "kafka-platform:kubernetes.external.host: is needed with type NodePort: the address clients dial to reach a node (127.0.0.1 on the local cluster)",
+        "kafka-platform:kubernetes.external.prometheusNodePort: 29999 is out of range (30000–32767)",
+        "kafka-platform:kubernetes.external.lagExporterNodePort: 30801 is already used by broker 1",
+        "kafka-platform:kubernetes.cpu.kafka: 'lots' is not valid (a CPU quantity like 500m or 2)",
+      ]);
+    }
   });
 });

@@ -75,4 +75,17 @@ describe("the code's structure", () => {
     expect(outward).toEqual([]);
     expect(model.filter((f) => imports(f).some((m) => m.startsWith("@pulumi/")))).toEqual([]);
   });
+
+  it("keeps components target-agnostic: no target SDK, no platform implementation, no read of the target's settings", () => {
+    const components = src.filter((f) => f.startsWith("src/components/"));
+    const offenders = components.flatMap((f) => {
+      const text = fs.readFileSync(path.join(repoRoot, f), "utf8");
+      return [
+        ...imports(f).filter((m) => m === "@pulumi/docker" || m === "@pulumi/kubernetes" || /platforms\/(docker|kubernetes)/.test(m)).map((m) => `${f} imports ${m}`),
+        ...(/\bspec\.target\b|\.docker\.|\.kubernetes\./.test(text) ? [`${f} reads the target's settings`] : []),
+      ];
+    });
+    expect(offenders).toEqual([]);
+  });
 });
+

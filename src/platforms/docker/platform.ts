@@ -1,10 +1,11 @@
 // The Docker target: one user-defined bridge network per stack, one named volume and one
 // container per node. Containers wait for their healthcheck, so "created" means "serving".
-import { execFileSync } from "child_process";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { EstateSpec } from "../../model/spec";
-import { networkName, volumeName } from "../../model/naming";
+import { PORTS } from "../../model/layout";
+import type { DockerSpec, EstateSpec } from "../../model/spec";
+import { networkName, volumeName, type Role } from "../../model/naming";
+import { localImageId } from "../local-image";
 import type { NodeSpec, Platform, PlatformNode } from "../types";
 
 export class DockerPlatform extends pulumi.ComponentResource implements Platform {
@@ -14,6 +15,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
   constructor(
     name: string,
     private readonly spec: EstateSpec,
+    private readonly target: DockerSpec,
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("kafka-platform:docker:Platform", name, {}, opts);
@@ -42,8 +44,24 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
     return img;
   }
 
-  hostAddress(hostPort: number): string {
-    return `${this.spec.docker.bindAddress}:${hostPort}`;
+  /**
+   * The host port a node's port is published on, from the stack's docker block; undefined: not
+   * published (ZooKeeper's client port unless docker.firstZooKeeperPort asks for it).
+   */
+  private hostPort(role: Role, ordinal: number, port: number): number | undefined {
+    const d = this.target;
+    if (role === "kafka" && port === PORTS.kafkaExternal) return d.firstBrokerPort + ordinal;
+    if (role === "zookeeper" && port === PORTS.zookeeperClient) return d.firstZooKeeperPort === undefined ? undefined : d.firstZooKeeperPort + ordinal;
+    if (role === "lag-exporter" && port === PORTS.lagExporter) return d.lagExporterPort;
+    if (role === "prometheus" && port === PORTS.prometheus) return d.prometheusPort;
+    if (role === "grafana" && port === PORTS.grafana) return d.grafanaPort;
+    return undefined;
+  }
+
+  expose(role: Role, ordinal: number, port: number): pulumi.Output<string> {
+    const host = this.hostPort(role, ordinal, port);
+    if (host === undefined) throw new Error(`the docker target publishes no host port for ${role} ${ordinal} port ${port}`);
+    return pulumi.output(`${this.target.bindAddress}:${host}`);
   }
 
   /** Docker's embedded DNS answers reverse lookups with "<container>.<network>". */
@@ -57,7 +75,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       { label: "kafka-platform.role", value: node.role },
       { label: "kafka-platform.ordinal", value: String(node.ordinal) },
     ];
-    const volume = node.dataPath === undefined ? undefined : new docker.Volume(`${name}-data`, {
+    const volume = node.data === undefined ? undefined : new docker.Volume(`${name}-data`, {
       name: volumeName(this.spec, node.role, node.ordinal),
       labels,
     }, { parent, retainOnDelete: false });
@@ -74,9 +92,12 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
           // not change it. Docker 20.10 cannot chown an upload into a stopped container.
           ? { file: f.path, content: pulumi.secret(f.content), permissions: "0444" }
           : { file: f.path, content: f.content }),
-      volumes: volume ? [{ volumeName: volume.name, containerPath: node.dataPath! }] : [],
+      volumes: volume ? [{ volumeName: volume.name, containerPath: node.data!.path }] : [],
       networksAdvanced: [{ name: this.network.name, aliases: [node.hostname] }],
-      ports: node.publish.map((p) => ({ internal: p.container, external: p.host, ip: this.spec.docker.bindAddress })),
+      ports: node.publish.flatMap((p) => {
+        const external = this.hostPort(node.role, node.ordinal, p);
+        return external === undefined ? [] : [{ internal: p, external, ip: this.target.bindAddress }];
+      }),
       restart: "unless-stopped",
       memory: node.memoryMb,
       // Equal to memory: no swap for a JVM. Left unset, Docker picks 2 × memory and the
@@ -98,14 +119,5 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       deleteBeforeReplace: true,
     });
     return { ready: container, revision: container.id };
-  }
-}
-
-/** The id of the local image tagged `ref`, or undefined when there is none (it will be pulled). */
-function localImageId(ref: string): string | undefined {
-  try {
-    return execFileSync("docker", ["image", "inspect", "-f", "{{.Id}}", ref], { encoding: "utf8", timeout: 15_000, stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
-  } catch {
-    return undefined;
   }
 }
