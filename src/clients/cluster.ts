@@ -33,7 +33,11 @@ export interface ClientOptions {
 
 export interface PartitionState { id: number; leader: number; replicas: number[]; isr: number[] }
 export interface TopicState { name: string; partitions: PartitionState[] }
-export interface Message { key?: string; value: string; /** CreateTime, ms since the epoch (default: now). */ timestamp?: number }
+export interface Message {
+  key?: string; value: string;
+  /** CreateTime, ms since the epoch (default: now). */ timestamp?: number;
+  /** A partition of the producer's choosing (default: by key). */ partition?: number;
+}
 export interface Received { topic: string; partition: number; offset: string; key?: string; value: string }
 
 export interface ProducerHandle {
@@ -271,7 +275,9 @@ export class ClusterClient {
     this.open.add(p);
     return {
       send: (topic, messages, acks = -1) => this.run({ action: "write to", topic }, async () => {
-        await p.send({ topic, acks, messages: messages.map((m) => ({ key: m.key, value: m.value, ...(m.timestamp !== undefined ? { timestamp: String(m.timestamp) } : {}) })) });
+        await p.send({ topic, acks, messages: messages.map((m) => ({
+          key: m.key, value: m.value, ...(m.timestamp !== undefined ? { timestamp: String(m.timestamp) } : {}), ...(m.partition !== undefined ? { partition: m.partition } : {}),
+        })) });
       }),
       close: async () => {
         this.open.delete(p);
