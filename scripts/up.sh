@@ -5,7 +5,15 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 kp_stack_arg "npm run up [-- [--stack] NAME]   (stacks: Pulumi.<NAME>.yaml)" "$@"
 stack="$KP_STACK_NAME"
-bash "$KP_ROOT/scripts/setup.sh"
+# A kubernetes stack needs the Kubernetes provider plugin (built only then); one on the project's
+# local cluster needs that cluster running (`k8s up` runs setup, then starts it and imports images).
+stack_file="$KP_ROOT/Pulumi.$stack.yaml"
+if grep -Eq '^\s*kafka-platform:target:\s*kubernetes\s*$' "$stack_file"; then
+  export KP_WITH_KUBERNETES=1
+  if grep -q '\.tools/k8s/kubeconfig' "$stack_file"; then bash "$KP_ROOT/scripts/k8s.sh" up; else bash "$KP_ROOT/scripts/setup.sh"; fi
+else
+  bash "$KP_ROOT/scripts/setup.sh"
+fi
 p() { bash "$KP_ROOT/scripts/pulumi.sh" "$@"; }
 
 p stack select "$stack" >/dev/null 2>&1 || p stack init "$stack" --non-interactive >/dev/null
