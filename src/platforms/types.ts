@@ -67,3 +67,9 @@ export interface Platform {
    */
   dnsNames(hostname: string): string[];
 }
+
+/** A create an interrupted `pulumi up` had started, as the stack's state keeps it. */
+export interface PendingOperation {
+  type: string;
+  resource: { urn: string; type: string; inputs?: { name?: string } };
+}

@@ -2,21 +2,17 @@
 // things behind. With a file backend, the stack's lock: the next `up` says "the stack is
 // currently locked"; a lock whose process is gone on this host is stale and removed. And the
 // creates it had started, kept as "pending" while what they made is forgotten: the next `up`
-// tries again and Docker refuses ("the container name is already in use"). Containers and
-// networks hold no data (volumes do, and creating a volume again is harmless), so the leftovers
-// of pending creates are removed — only when labelled with this stack — and the entries cleared.
-import { spawnSync } from "node:child_process";
+// tries again and the target may refuse (Docker: "the container name is already in use"). The
+// platform removes what it must (src/platforms/*/recovery.ts) and the entries are cleared.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pulumiSync } from "../clients/stack";
 import { REPO_ROOT } from "../repo-root";
+import { DOCKER_LEFTOVER_TYPES, removeDockerLeftovers } from "../platforms/docker/recovery";
+import { kubernetesLeftovers } from "../platforms/kubernetes/recovery";
+import type { PendingOperation } from "../platforms/types";
 
-
-interface PendingOperation {
-  type: string;
-  resource: { urn: string; type: string; inputs?: { name?: string } };
-}
 
 export interface RecoveryOptions {
   /** Also the value of the kafka-platform.stack label on the stack's Docker objects. */
@@ -26,16 +22,7 @@ export interface RecoveryOptions {
   pulumiArgs?: string[];
 }
 
-const docker = (args: string[]) => spawnSync("docker", args, { encoding: "utf8", timeout: 60_000 });
 const pulumi = (opts: RecoveryOptions, args: string[]) => pulumiSync([...args, "--stack", opts.stack, ...(opts.pulumiArgs ?? [])], opts.env);
-
-/** The stack label of a Docker container or network; undefined when there is no such object. */
-function ownerOf(kind: "container" | "network", name: string): string | undefined {
-  const labels = kind === "container" ? "{{json .Config.Labels}}" : "{{json .Labels}}";
-  const r = docker([kind, "inspect", "-f", labels, name]);
-  if (r.status !== 0) return undefined;
-  return (JSON.parse(r.stdout || "null") ?? {})["kafka-platform.stack"] ?? "";
-}
 
 /** Lock files of the stack in a file backend whose process no longer runs on this host. */
 export function staleLocks(opts: RecoveryOptions): string[] {
@@ -76,27 +63,11 @@ export function recoverInterruptedUp(opts: RecoveryOptions): string[] {
 }
 
 function removeLeftovers(opts: RecoveryOptions, pending: PendingOperation[]): string[] {
-  const done: string[] = [];
-  // Containers first: a network cannot go while containers are attached to it.
-  const order = (o: PendingOperation) => (o.resource.type === "docker:index/network:Network" ? 1 : 0);
-  for (const op of [...pending].sort((a, b) => order(a) - order(b))) {
-    const name = op.resource.inputs?.name;
-    const kind = op.resource.type === "docker:index/container:Container" ? "container"
-      : op.resource.type === "docker:index/network:Network" ? "network" : undefined;
-    if (!kind || !name) {
-      done.push(`left ${op.resource.type} ${name ?? op.resource.urn} (nothing to remove)`);
-      continue;
-    }
-    const owner = ownerOf(kind, name);
-    if (owner === undefined) {
-      done.push(`${kind} ${name}: not there`);
-    } else if (owner !== opts.stack) {
-      throw new Error(`${kind} ${name} is in the way but is not labelled kafka-platform.stack=${opts.stack} (it says '${owner}'): remove it yourself`);
-    } else {
-      const rm = docker(kind === "container" ? ["rm", "-f", name] : ["network", "rm", name]);
-      if (rm.status !== 0) throw new Error(`could not remove ${kind} ${name}: ${rm.stderr.trim()}`);
-      done.push(`${kind} ${name}: removed`);
-    }
+  // What a pending create left is the target's business: each platform knows its own objects.
+  const done = [...removeDockerLeftovers(opts.stack, pending), ...kubernetesLeftovers(pending)];
+  const known = new Set<string>(DOCKER_LEFTOVER_TYPES);
+  for (const op of pending.filter((o) => !known.has(o.resource.type) && !o.resource.type.startsWith("kubernetes:"))) {
+    done.push(`left ${op.resource.type} ${op.resource.inputs?.name ?? op.resource.urn} (nothing to remove)`);
   }
   const clear = pulumi(opts, ["refresh", "--clear-pending-creates", "--yes", "--skip-preview", "--non-interactive"]);
   if (clear.status !== 0) throw new Error(`pulumi refresh --clear-pending-creates failed:\n${clear.stdout}\n${clear.stderr}`);
