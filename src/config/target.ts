@@ -84,13 +84,14 @@ function parseKubernetes(issues: Issues, v: unknown, stack: string, environment?
   const pull = o.imagePullPolicy ?? "IfNotPresent";
   if (!["IfNotPresent", "Always", "Never"].includes(pull as string)) issues.add(`${w}.imagePullPolicy`, `${show(pull)} is not IfNotPresent, Always or Never`);
 
-  const so = issues.object(`${w}.storage`, o.storage ?? {}, ["className", "kafkaGi", "zookeeperGi", "prometheusGi", "retainOnDestroy"]) ?? {};
+  const so = issues.object(`${w}.storage`, o.storage ?? {}, ["className", "kafkaGi", "zookeeperGi", "prometheusGi", "retainOnDestroy", "fixPermissions"]) ?? {};
   const className = so.className === undefined ? undefined : issues.str(`${w}.storage.className`, so.className);
   const kafkaGi = issues.int(`${w}.storage.kafkaGi`, so.kafkaGi ?? 10, 1, 65536);
   const zookeeperGi = issues.int(`${w}.storage.zookeeperGi`, so.zookeeperGi ?? 2, 1, 65536);
   const prometheusGi = issues.int(`${w}.storage.prometheusGi`, so.prometheusGi ?? 5, 1, 65536);
   // Safe by default: only dev throws its data away with the stack.
   const retainOnDestroy = issues.bool(`${w}.storage.retainOnDestroy`, so.retainOnDestroy ?? environment !== "dev");
+  const fixPermissions = issues.bool(`${w}.storage.fixPermissions`, so.fixPermissions ?? false);
 
   const eo = issues.object(`${w}.external`, o.external ?? {}, [
     "type", "host", "firstBrokerNodePort", "lagExporterNodePort", "prometheusNodePort", "grafanaNodePort", "annotations",
@@ -124,7 +125,7 @@ function parseKubernetes(issues: Issues, v: unknown, stack: string, environment?
   const cpu = (k: string, d: string) => issues.str(`${w}.cpu.${k}`, co[k] === undefined ? d : String(co[k]), CPU, "a CPU quantity like 500m or 2");
   const cpus = { kafka: cpu("kafka", "500m"), zookeeper: cpu("zookeeper", "250m"), monitoring: cpu("monitoring", "100m") };
 
-  if (!namespace || !zoneLabel || kafkaGi === undefined || zookeeperGi === undefined || prometheusGi === undefined || retainOnDestroy === undefined
+  if (!namespace || !zoneLabel || kafkaGi === undefined || zookeeperGi === undefined || prometheusGi === undefined || retainOnDestroy === undefined || fixPermissions === undefined
     || firstBrokerNodePort === undefined || lagExporterNodePort === undefined || prometheusNodePort === undefined || grafanaNodePort === undefined
     || !cpus.kafka || !cpus.zookeeper || !cpus.monitoring || (o.kubeconfig !== undefined && !kubeconfig) || (o.context !== undefined && !context)) return undefined;
   return {
@@ -132,7 +133,7 @@ function parseKubernetes(issues: Issues, v: unknown, stack: string, environment?
     ...(kubeconfig ? { kubeconfig } : {}),
     ...(context ? { context } : {}),
     namespace,
-    storage: { ...(className ? { className } : {}), kafkaGi, zookeeperGi, prometheusGi, retainOnDestroy },
+    storage: { ...(className ? { className } : {}), kafkaGi, zookeeperGi, prometheusGi, retainOnDestroy, fixPermissions },
     external: {
       type: type as KubernetesSpec["external"]["type"], ...(host ? { host } : {}),
       firstBrokerNodePort, lagExporterNodePort, prometheusNodePort, grafanaNodePort, annotations,

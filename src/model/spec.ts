@@ -88,6 +88,11 @@ export interface KubernetesSpec {
      * with the same names finds its data. Default: true except in the dev environment.
      */
     retainOnDestroy: boolean;
+    /**
+     * Make each volume writable by the image's user with a root init container (chown). For
+     * volumes that ignore fsGroup, like host paths (the local cluster); cloud CSI volumes honour it.
+     */
+    fixPermissions: boolean;
   };
   /** How clients outside the cluster reach each broker (and the monitoring endpoints). */
   external: {

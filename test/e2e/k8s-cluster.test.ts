@@ -94,7 +94,7 @@ describe("a secure 3-broker cluster on the local Kubernetes", () => {
       kubernetes: {
         kubeconfig: kubeconfigPath, context: kubeContext, namespace, imagePullPolicy: "Never",
         // The e2e throws its data away with the stack, like dev.
-        storage: { kafkaGi: 1, zookeeperGi: 1, prometheusGi: 1, retainOnDestroy: false },
+        storage: { kafkaGi: 1, zookeeperGi: 1, prometheusGi: 1, retainOnDestroy: false, fixPermissions: true },
         external: {
           type: "NodePort", host: "127.0.0.1", firstBrokerNodePort: firstNodePort,
           lagExporterNodePort: firstNodePort + 5, prometheusNodePort: firstNodePort + 6, grafanaNodePort: firstNodePort + 7,

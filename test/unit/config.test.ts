@@ -200,7 +200,7 @@ describe("parseEstate", () => {
     expect(parseEstate(raw).target).toEqual({
       kind: "kubernetes",
       namespace: "kp-t",
-      storage: { kafkaGi: 10, zookeeperGi: 2, prometheusGi: 5, retainOnDestroy: true },
+      storage: { kafkaGi: 10, zookeeperGi: 2, prometheusGi: 5, retainOnDestroy: true, fixPermissions: false },
       external: { type: "LoadBalancer", firstBrokerNodePort: 31092, lagExporterNodePort: 30800, prometheusNodePort: 30909, grafanaNodePort: 30300, annotations: {} },
       zoneLabel: "topology.kubernetes.io/zone",
       imagePullPolicy: "IfNotPresent",
