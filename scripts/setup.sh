@@ -5,11 +5,16 @@
 #   2 pulumi CLI              built from Go modules (toolchain/pulumi) unless a pulumi of the
 #                             pinned version is already on PATH
 #   3 provider plugins        built from Go modules (toolchain/providers/*), installed with
-#                             `pulumi plugin install --file` at the npm SDKs' plugin versions
+#                             `pulumi plugin install --file` at the npm SDKs' plugin versions;
+#                             kubernetes only when KP_WITH_KUBERNETES=1 (Docker stacks never load it)
 #   4 kafka jars              Kafka, ZooKeeper, MirrorMaker 2, tools from Maven Central
 #   5 docker engine           Debian's docker.io + dockerd when `docker info` fails
 #   6 images                  images/kafka, lag-exporter (esbuild bundle), images/prometheus on
 #                             JRE, Node and Debian bases (registry, or Debian minbase imported)
+#   7 kubernetes              only when KP_WITH_KUBERNETES=1 (`npm run k8s -- up` sets it): the
+#                             local cluster's binaries built from Go modules (toolchain/kubernetes,
+#                             toolchain/coredns) into the build cache, linked in .tools/k8s/bin;
+#                             its Debian packages; the pause and CoreDNS images (FROM scratch)
 # Output is a progress report: one line per step (duration, cache hit or what was built); every
 # tool's output goes to .tools/logs/<step>.log. A failing step prints its name, the last 40 lines
 # of its log and the log's path, and setup exits non-zero. When nothing had to be done: one line.
@@ -88,6 +93,8 @@ step_plugins() {
   for dir in toolchain/providers/*/; do
     name="$(basename "$dir")"
     [ -f "node_modules/@pulumi/$name/package.json" ] || continue   # provider not used
+    # A Kubernetes estate's plugin (~3 min cold build): only when asked for.
+    if [ "$name" = kubernetes ] && [ "${KP_WITH_KUBERNETES:-}" != 1 ]; then result+=("kubernetes not needed"); continue; fi
     ver="$(node -p "require('./node_modules/@pulumi/$name/package.json').pulumi.version")"
     have="$(node -e 'const [n,v]=process.argv.slice(1);const l=JSON.parse(require("fs").readFileSync(0,"utf8"));
       process.stdout.write(l.some(p=>p.kind==="resource"&&p.name===n&&p.version===v)?"yes":"no")' "$name" "$ver" <<<"$installed")"
@@ -232,7 +239,52 @@ step_images() {
   done_ "built $(commas "${built[@]}")${current[*]:+; $(commas "${current[@]}") up to date}"
 }
 
-steps=(npm pulumi plugins jars docker images)
+# The local Kubernetes of `npm run k8s` (scripts/k8s.sh): nothing unless KP_WITH_KUBERNETES=1,
+# so that `npm run up` of the Docker stack never waits for its builds (~10 min cold on 2 cores).
+step_kubernetes() {
+  if [ "${KP_WITH_KUBERNETES:-}" != 1 ]; then hit "not needed (KP_WITH_KUBERNETES unset)"; return; fi
+  source scripts/k8s/env.sh
+  # What the cluster runs besides its own binaries: Debian's containerd (a second instance;
+  # Docker's stays as it is), runc, the CNI plugins, iptables/conntrack for kube-proxy,
+  # openssl for the certificates, curl for health checks, gcc and a static libc for pause.
+  local need=() pkg
+  for pkg in containerd:/usr/bin/containerd runc:/usr/sbin/runc containernetworking-plugins:/usr/lib/cni/bridge \
+    iptables:/usr/sbin/iptables conntrack:/usr/sbin/conntrack openssl:/usr/bin/openssl iproute2:/usr/sbin/ip \
+    curl:/usr/bin/curl gcc:/usr/bin/gcc libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a; do
+    [ -e "${pkg#*:}" ] || need+=("${pkg%%:*}"); done
+  [ "${#need[@]}" = 0 ] || apt_install "${need[@]}"
+  command -v go >/dev/null || kp_die "Go (>= 1.25) is needed to build Kubernetes"
+  local key dir compiled="" b
+  key="$(sha_tree toolchain/kubernetes)-$(sha_tree toolchain/coredns)-$(go env GOVERSION)"
+  dir="$KP_CACHE/kubernetes/$K8S_VERSION-$key"
+  for b in $K8S_BINARIES; do [ -x "$dir/$b" ] || compiled=1; done
+  if [ -n "$compiled" ]; then
+    echo "building Kubernetes $K8S_VERSION, etcd, CoreDNS $K8S_COREDNS_VERSION, pause, kp-cri and kp-volumes"
+    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+    OUT="$dir.tmp" bash toolchain/kubernetes/build.sh
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  fi
+  touch "$dir" && prune_cache "$KP_CACHE/kubernetes" "v"
+  mkdir -p "$K8S_BIN"
+  for b in $K8S_BINARIES; do ln -sfn "$dir/$b" "$K8S_BIN/$b"; done
+  # The images the cluster needs besides the project's: FROM scratch, one static binary each.
+  local current=() built=() name image ctx inputs
+  for name in pause coredns; do
+    image="$K8S_PAUSE_IMAGE"; [ "$name" = pause ] || image="$K8S_COREDNS_IMAGE"
+    inputs="$(sha "$dir/$name" "scripts/k8s/images/$name.Dockerfile")"
+    up_to_date "$image" "$inputs" && continue
+    ctx="$KP_TOOLS/build/k8s-$name-image"
+    rm -rf "$ctx" && mkdir -p "$ctx" && cp "$dir/$name" "$ctx/" && cp "scripts/k8s/images/$name.Dockerfile" "$ctx/Dockerfile"
+    build_image "$image" scratch "$inputs" "$ctx"
+    rm -rf "$ctx"
+  done
+  local what; what="Kubernetes $("$K8S_BIN/kubectl" version --client -o json | node -p 'JSON.parse(require("fs").readFileSync(0,"utf8")).clientVersion.gitVersion')"
+  if [ -n "$compiled" ]; then what="built $what (cache: $dir)"; else what="$what from the build cache"; fi
+  if [ -z "$compiled" ] && [ "${#built[@]}" = 0 ]; then hit "$what; $(commas "${current[@]}") up to date"; return; fi
+  done_ "$what${built[*]:+; built $(commas "${built[@]}")}${current[*]:+; $(commas "${current[@]}") up to date}"
+}
+
+steps=(npm pulumi plugins jars docker images kubernetes)
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 secs() { local d=$(( $(ms) - $1 )); printf '%d.%d' $((d / 1000)) $((d % 1000 / 100)); }
 report=()
