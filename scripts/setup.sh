@@ -51,7 +51,8 @@ apt_install() {
 }
 
 step_npm() {
-  local stamp; stamp="$(sha package-lock.json package.json)-$(node --version)"
+  # The lock alone: npm ci installs what it pins; a new npm script must not reinstall everything.
+  local stamp; stamp="$(sha package-lock.json)-$(node --version)"
   if [ -f node_modules/.kp-stamp ] && [ "$(cat node_modules/.kp-stamp)" = "$stamp" ]; then
     hit "node_modules up to date"; return; fi
   npm ci --no-audit --no-fund
