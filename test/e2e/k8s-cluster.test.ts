@@ -93,7 +93,8 @@ describe("a secure 3-broker cluster on the local Kubernetes", () => {
       zookeeper: { replicas: 3, heapMb: 128 },
       kubernetes: {
         kubeconfig: kubeconfigPath, context: kubeContext, namespace, imagePullPolicy: "Never",
-        // The e2e throws its data away with the stack, like dev.
+        // The e2e throws its data away with the stack, like dev. fixPermissions: the init container
+        // for host-path volumes runs on every (re)start of a pod here, on a volume it already owns.
         storage: { kafkaGi: 1, zookeeperGi: 1, prometheusGi: 1, retainOnDestroy: false, fixPermissions: true },
         external: {
           type: "NodePort", host: "127.0.0.1", firstBrokerNodePort: firstNodePort,

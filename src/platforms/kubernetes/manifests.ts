@@ -81,13 +81,13 @@ export function podTemplate(a: PodTemplateArgs): k8s.types.input.core.v1.PodTemp
   if (a.claim) volumes.push({ name: DATA_VOLUME, persistentVolumeClaim: { claimName: a.claim } });
   const labels = nodeLabels(a.stackName, node.role, node.ordinal);
   // Volumes that ignore fsGroup (host paths) arrive root-owned: hand the volume to the image's
-  // user before it starts, as root with nothing but the right to chown (Bitnami's volumePermissions).
+  // user before it starts, as root with only the rights to chmod and chown (Bitnami's volumePermissions).
   const initContainers: k8s.types.input.core.v1.Container[] = node.data && target.storage.fixPermissions ? [{
     name: "volume-permissions",
     image: node.image,
     imagePullPolicy: target.imagePullPolicy,
     command: ["sh", "-c", `chmod 0770 ${node.data.path} && chown ${IMAGE_UID}:${IMAGE_UID} ${node.data.path}`],
-    securityContext: { runAsUser: 0, runAsNonRoot: false, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: ["CHOWN"] } },
+    securityContext: { runAsUser: 0, runAsNonRoot: false, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: ["CHOWN", "FOWNER"] } },
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
     volumeMounts: [{ name: DATA_VOLUME, mountPath: node.data.path }],
   }] : [];
