@@ -29,6 +29,8 @@ KP_LOCAL_PROMETHEUS_BASE_IMAGE="${KP_LOCAL_PROMETHEUS_BASE_IMAGE:-kafka-platform
 
 # Sourced by scripts that call each other: prepend once.
 case ":$PATH:" in *":$KP_TOOLS/bin:"*) ;; *) export PATH="$KP_TOOLS/bin:$KP_ROOT/node_modules/.bin:$PATH" ;; esac
+# kubectl for the kubernetes target's rollout waits: the local cluster's, after any of the user's own.
+case ":$PATH:" in *":$KP_TOOLS/k8s/bin:"*) ;; *) export PATH="$PATH:$KP_TOOLS/k8s/bin" ;; esac
 # Plugins live with the project, not in ~/.pulumi: the versions are the project's pins.
 export PULUMI_HOME="${PULUMI_HOME:-$KP_TOOLS/pulumi-home}"
 export PULUMI_SKIP_UPDATE_CHECK=true

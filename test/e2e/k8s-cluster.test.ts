@@ -241,6 +241,8 @@ describe("a secure 3-broker cluster on the local Kubernetes", () => {
       .filter((pv: { spec: { claimRef?: { namespace: string } } }) => pv.spec.claimRef?.namespace === namespace).map((pv: { metadata: { name: string } }) => pv.metadata.name);
     const before = pvs();
     expect(before.length, "the stack's volumes exist before destroy").toBe(7); // 3 ZooKeeper, 3 brokers, Prometheus
+    // Topics are protected against a config change deleting them; tearing the stack down is the explicit exception.
+    s.pulumi(["state", "unprotect", "--all", "--yes"], 60_000);
     const t0 = Date.now();
     const down = s.pulumi(["destroy", "--yes", "--skip-preview"], 15 * 60_000);
     console.log(`k8s e2e: destroy ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -17,7 +17,7 @@ beforeAll(async () => {
     if (type === "kubernetes:core/v1:Service" && inputs.spec?.type === "LoadBalancer") {
       return { status: { loadBalancer: { ingress: [{ hostname: lbHost(inputs.metadata.name) }] } } };
     }
-    if (type === "kubernetes:apps/v1:StatefulSet") return { status: { updateRevision: "rev-1" } };
+    if (type === "kubernetes:apps/v1:StatefulSet") return { metadata: { ...inputs.metadata, uid: `uid-${inputs.metadata.name}`, generation: 1 } };
     if (Array.isArray(inputs.leaves)) {
       const pair = { certPem: FAKE_PEM, keyPem: FAKE_KEY, notAfter: "2030-01-01T00:00:00.000Z" };
       return { ca: pair, certs: Object.fromEntries(inputs.leaves.map((l: { id: string }) => [l.id, pair])), trust: [FAKE_PEM], chain: "", caGeneration: 1 };

@@ -8,8 +8,9 @@ let created: Created[] = [];
 const outputs: Record<string, unknown> = {};
 
 beforeAll(async () => {
-  created = await runProgramUnderMocks(committedStackConfig("dev-k8s"), (type) =>
-    type === "kubernetes:apps/v1:StatefulSet" ? { status: { updateRevision: "rev-1" } } : {}, {}, [], outputs);
+  // What the API server adds: a uid and a generation (the rollout waits key on it).
+  created = await runProgramUnderMocks(committedStackConfig("dev-k8s"), (type, inputs) =>
+    type === "kubernetes:apps/v1:StatefulSet" ? { metadata: { ...inputs.metadata, uid: `uid-${inputs.metadata.name}`, generation: 1 } } : {}, {}, [], outputs);
 });
 
 const names = (kind: string) => k8sObjects(created, kind).map((c) => c.inputs.metadata?.name ?? c.name);
@@ -109,12 +110,16 @@ describe("the dev-k8s program (plaintext, NodePorts on 127.0.0.1)", () => {
     ]);
   });
 
-  it("rolls brokers one at a time: broker i+1 waits for broker i's in-sync gate, which waits for its StatefulSet's revision", () => {
+  it("rolls brokers one at a time: broker i+1 waits for broker i's in-sync gate, which waits for its pod to run the new spec", () => {
     const gates = created.filter((c) => c.name.endsWith("-in-sync"));
     expect(gates.map((g) => [g.name, g.inputs.after, g.inputs.brokers])).toEqual([
-      ["kafka-0-in-sync", "rev-1", ["127.0.0.1:31092"]],
-      ["kafka-1-in-sync", "rev-1", ["127.0.0.1:31092", "127.0.0.1:31093"]],
-      ["kafka-2-in-sync", "rev-1", ["127.0.0.1:31092", "127.0.0.1:31093", "127.0.0.1:31094"]],
+      ["kafka-0-in-sync", "uid-kp-unit-kafka-0/1", ["127.0.0.1:31092"]],
+      ["kafka-1-in-sync", "uid-kp-unit-kafka-1/1", ["127.0.0.1:31092", "127.0.0.1:31093"]],
+      ["kafka-2-in-sync", "uid-kp-unit-kafka-2/1", ["127.0.0.1:31092", "127.0.0.1:31093", "127.0.0.1:31094"]],
     ]);
+    // The wait for a node's rollout: kubectl rollout status of its set, with the stack's kubeconfig and context, once per generation.
+    const waits = created.filter((c) => c.name.endsWith("-rolled-out"));
+    expect(waits.map((w) => w.name)).toEqual([0, 1, 2].map((i) => `zookeeper-${i}-rolled-out`).concat([0, 1, 2].map((i) => `kafka-${i}-rolled-out`), ["monitoring-lag-exporter-rolled-out", "monitoring-prometheus-rolled-out"]));
+    expect(waits[4].inputs).toMatchObject({ kind: "statefulset", name: "kp-unit-kafka-1", namespace: "kp-dev-k8s", generation: 1, context: "kafka-platform-local", timeoutSeconds: 600 });
   });
 });

@@ -9,6 +9,7 @@ import { PORTS } from "../../model/layout";
 import { nodeName, type Role } from "../../model/naming";
 import type { EstateSpec, KubernetesSpec } from "../../model/spec";
 import { localImageId } from "../local-image";
+import { RolledOut } from "./rollout";
 import type { NodeSpec, Platform, PlatformNode } from "../types";
 import {
   disruptionBudget, externalService, nodeDnsNames, nodeLabels, nodeService, podTemplate, splitFiles, zookeeperPolicy,
@@ -131,7 +132,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
           volumeClaimTemplates: node.data ? [{ metadata: { name: "data", labels }, spec: claimSpec }] : [],
         },
       }, this.opts(parent, deps));
-      return { ready: set, revision: set.status.apply((st) => st?.updateRevision ?? "") };
+      return this.rolledOut(name, "statefulset", node.hostname, set, parent);
     }
 
     const claim = node.data
@@ -149,6 +150,16 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
         template: template(claim?.metadata.name),
       },
     }, this.opts(parent, [...deps, ...(claim ? [claim] : [])]));
-    return { ready: deployment, revision: deployment.metadata.apply((m) => `${m.uid}/${m.generation}`) };
+    return this.rolledOut(name, "deployment", node.hostname, deployment, parent);
+  }
+
+  /** Ready = the pods run the object's current spec (see rollout.ts); revision = that spec's generation. */
+  private rolledOut(name: string, kind: "statefulset" | "deployment", objectName: string, obj: k8s.apps.v1.StatefulSet | k8s.apps.v1.Deployment, parent: pulumi.Resource): PlatformNode {
+    const ready = new RolledOut(`${name}-rolled-out`, {
+      kind, name: objectName, namespace: this.target.namespace, generation: obj.metadata.generation,
+      ...(this.target.kubeconfig ? { kubeconfig: this.target.kubeconfig } : {}), ...(this.target.context ? { context: this.target.context } : {}),
+      timeoutSeconds: 600,
+    }, { parent, dependsOn: [obj] });
+    return { ready, revision: pulumi.interpolate`${obj.metadata.uid}/${ready.generation}` };
   }
 }
