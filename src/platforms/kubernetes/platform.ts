@@ -36,17 +36,15 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
       metadata: { name: target.namespace, labels: { "app.kubernetes.io/managed-by": "kafka-platform", "app.kubernetes.io/instance": spec.name } },
     }, {
-      ...this.child(),
+      parent: this,
+      provider: this.provider,
       // The volumes live in the namespace: kept with them (see storage.retainOnDestroy).
       retainOnDelete: target.storage.retainOnDestroy,
     });
     this.registerOutputs({ namespace: this.namespace.metadata.name });
   }
 
-  private child(extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
-    return { parent: this, provider: this.provider, ...extra };
-  }
-
+  /** Every object: through the stack's provider, after its namespace. */
   private opts(parent: pulumi.Resource, dependsOn: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions {
     return { parent, provider: this.provider, dependsOn: [this.namespace, ...dependsOn] as pulumi.Input<pulumi.Resource>[] };
   }
@@ -58,7 +56,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
   expose(role: Role, ordinal: number, port: number): pulumi.Output<string> {
     const hostname = nodeName(this.spec, role, ordinal);
     const svc = new k8s.core.v1.Service(`${this.base}-${role}-${ordinal}-external`,
-      externalService(this.target, this.spec.name, role, ordinal, hostname, port), this.child({ dependsOn: [this.namespace] }));
+      externalService(this.target, this.spec.name, role, ordinal, hostname, port), this.opts(this));
     const e = this.target.external;
     if (e.type === "NodePort") {
       return svc.spec.ports.apply((ports) => `${e.host}:${ports[0].nodePort}`);
@@ -79,10 +77,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     if (this.perRole.has(role)) return;
     this.perRole.add(role);
     const ns = this.target.namespace;
-    new k8s.policy.v1.PodDisruptionBudget(`${this.base}-${role}-pdb`, disruptionBudget(role, ns, this.spec.name), this.child({ dependsOn: [this.namespace] }));
+    new k8s.policy.v1.PodDisruptionBudget(`${this.base}-${role}-pdb`, disruptionBudget(role, ns, this.spec.name), this.opts(this));
     if (role === "zookeeper") {
       new k8s.networking.v1.NetworkPolicy(`${this.base}-zookeeper-ingress`,
-        zookeeperPolicy(ns, this.spec.name, this.spec.monitoring.jmx ? PORTS.jmxMetrics : undefined), this.child({ dependsOn: [this.namespace] }));
+        zookeeperPolicy(ns, this.spec.name, this.spec.monitoring.jmx ? PORTS.jmxMetrics : undefined), this.opts(this));
     }
   }
 
@@ -113,7 +111,6 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
       configMap: configMap?.metadata.name, secret: secretObj?.metadata.name,
       annotations: this.imageAnnotations(node.image),
     });
-    const deps = [...dependsOn, ...(configMap ? [configMap] : []), ...(secretObj ? [secretObj] : [])];
 
     if (node.stable) {
       const set = new k8s.apps.v1.StatefulSet(name, {
@@ -131,7 +128,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
           template: template(),
           volumeClaimTemplates: node.data ? [{ metadata: { name: "data", labels }, spec: claimSpec }] : [],
         },
-      }, this.opts(parent, deps));
+      }, this.opts(parent, dependsOn));
       return this.rolledOut(name, "statefulset", node.hostname, set, parent);
     }
 
@@ -149,7 +146,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
         strategy: { type: node.data ? "Recreate" : "RollingUpdate" },
         template: template(claim?.metadata.name),
       },
-    }, this.opts(parent, [...deps, ...(claim ? [claim] : [])]));
+    }, this.opts(parent, dependsOn));
     return this.rolledOut(name, "deployment", node.hostname, deployment, parent);
   }
 
