@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { adminProvider } from "./components/admin-provider";
 import { ClusterTls } from "./components/cluster-tls";
 import { exposeBrokers, KafkaCluster } from "./components/kafka-cluster";
+import { MirrorMaker } from "./components/mirror-maker";
 import { Monitoring } from "./components/monitoring";
 import { Principals } from "./components/principals";
 import { ScramUsers } from "./components/scram-users";
@@ -13,6 +14,7 @@ import { ZooKeeperEnsemble } from "./components/zookeeper-ensemble";
 import { loadDashboardFiles } from "./config/dashboards";
 import { loadEstate, loadUserPasswords } from "./config/load";
 import { previousTopics } from "./config/previous";
+import { resolveSources } from "./config/remote-sites";
 import { mtlsProfile, scramProfile, type Profile } from "./model/profiles";
 import { ADMIN_USER, EXPORTER_USER, SCRAM } from "./model/security";
 import { refusalMessage, refusedTopicChanges } from "./model/topic-changes";
@@ -24,6 +26,8 @@ export = async () => {
   if (refused.length) {
     throw new pulumi.RunError(refusalMessage(refused));
   }
+  // Other sites' addresses, from their stacks: a flow whose source is not deployed yet waits.
+  const sources = await resolveSources(spec.mirror.flows);
   const platform = createPlatform(spec);
   const secure = spec.security.enabled;
   const scramClients = secure && spec.security.clientAuth === "scram";
@@ -40,6 +44,13 @@ export = async () => {
   const declared = new Topics("topics", { topics: spec.topics, provider, brokers: cluster.brokers });
   const credentials = scram?.credentials(provider, cluster.brokers) ?? [];
   const access = new Principals("principals", { users: allUsers, provider, dependsOn: [declared, ...credentials] });
+  const mirrorMaker = sources.length > 0
+    ? new MirrorMaker("mirrormaker", {
+        spec, platform, sources,
+        localBootstrapServers: cluster.internalBootstrapServers.split(","),
+        dependsOn: [...cluster.brokers, declared, access],
+      })
+    : undefined;
   const monitoring = spec.monitoring.enabled
     ? new Monitoring("monitoring", {
         spec, platform,
@@ -51,7 +62,7 @@ export = async () => {
             : tls.client(`user-${EXPORTER_USER.name}`),
           certificates: tls.expiry,
         },
-        dependsOn: [...cluster.brokers, access],
+        dependsOn: [...cluster.brokers, access, ...(mirrorMaker ? [mirrorMaker] : [])],
         dashboards: spec.monitoring.grafana ? loadDashboardFiles() : undefined,
       })
     : undefined;
@@ -73,6 +84,13 @@ export = async () => {
   const grafanaUrl = monitoring?.grafanaUrl;
   const grafanaAdminPassword = monitoring?.grafanaAdminPassword && pulumi.secret(monitoring.grafanaAdminPassword);
   const certificatesExpireAt = tls?.expiry;
+  /** This data centre's alias, and where other sites' MirrorMakers reach its brokers (read through a StackReference). */
+  const site = spec.site;
+  const siteBootstrapServers = cluster.siteBootstrapServers;
+  /** Flows into this site: what `npm run dr` reads. `running`: the source was deployed, so the MirrorMaker runs it. */
+  const mirrors = spec.mirror.flows.length
+    ? spec.mirror.flows.map((f) => ({ ...f, running: sources.some((s) => s.flow.source === f.source) }))
+    : undefined;
 
   /** SCRAM users: name → { username, password (secret), mechanism }, the admin included. */
   const users = scram
@@ -104,7 +122,7 @@ export = async () => {
   // The contract other tools (smoke test, console tools, benchmarks) read. A plaintext stack has
   // no security outputs: left out, not undefined (Pulumi warns about each undefined output).
   const outputs = {
-    target, bootstrapServers, internalBootstrapServers, brokers, zookeeperConnect, topics, declaredTopics, security, principals,
+    target, site, siteBootstrapServers, mirrors, bootstrapServers, internalBootstrapServers, brokers, zookeeperConnect, topics, declaredTopics, security, principals,
     caCertificate, certificatesExpireAt, users, clients, connectionProfiles, lagExporterUrl, prometheusUrl, grafanaUrl, grafanaAdminPassword,
   };
   return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));

@@ -38,7 +38,10 @@ export interface Message {
   /** CreateTime, ms since the epoch (default: now). */ timestamp?: number;
   /** A partition of the producer's choosing (default: by key). */ partition?: number;
 }
-export interface Received { topic: string; partition: number; offset: string; key?: string; value: string }
+export interface Received {
+  topic: string; partition: number; offset: string; key?: string; value: string;
+  /** The record's timestamp (CreateTime, kept by MirrorMaker), ms since the epoch. */ timestamp: number;
+}
 
 export interface ProducerHandle {
   /** Sends with acks=all unless told otherwise; resolves once acknowledged. */
@@ -48,6 +51,8 @@ export interface ProducerHandle {
 
 export interface ConsumeOptions {
   topic: string;
+  /** Several topics in one subscription (a group reading a topic and its mirror): `topic` is then only for messages. */
+  topics?: string[];
   /** Default: a fresh group of this run. */
   group?: string;
   fromBeginning?: boolean;
@@ -258,6 +263,28 @@ export class ClusterClient {
     }));
   }
 
+  /** Every committed offset of the group, on every topic (Kafka's OffsetFetch for all partitions). */
+  async allGroupOffsets(group: string): Promise<{ topic: string; partition: number; offset: number }[]> {
+    return this.run({ action: "read the offsets of", group }, async () => {
+      const r = await (await this.admin()).fetchOffsets({ groupId: group });
+      return r.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) })))
+        .filter((p) => p.offset >= 0).sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    });
+  }
+
+  /** Each partition's log start and end (high watermark) offsets. */
+  async endOffsets(topic: string): Promise<{ partition: number; low: number; high: number }[]> {
+    return this.run({ action: "read the offsets of", topic }, async () => {
+      const r = await (await this.admin()).fetchTopicOffsets(topic);
+      return r.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) })).sort((a, b) => a.partition - b.partition);
+    });
+  }
+
+  /** The cluster's id: a rebuilt cluster has a new one. */
+  async clusterId(): Promise<string> {
+    return this.run({ action: "describe" }, async () => (await (await this.admin()).describeCluster()).clusterId);
+  }
+
   /** Deletes a group that has no members, with its committed offsets. */
   async deleteGroup(group: string): Promise<void> {
     await this.run({ action: "delete", group }, async () => {
@@ -287,6 +314,25 @@ export class ClusterClient {
   }
 
   /**
+   * Deletes keys of a compacted topic: a record with a null value (a tombstone) per key, in the
+   * partition the key lives in (given, not recomputed: the writer's partitioner decided it), acks=all.
+   */
+  async tombstones(topic: string, keys: { partition: number; key: Buffer }[]): Promise<void> {
+    if (keys.length === 0) return;
+    const p: Producer = this.kafka.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.open.add(p);
+    try {
+      await this.run({ action: "write to", topic }, async () => {
+        await p.connect();
+        await p.send({ topic, acks: -1, messages: keys.map((k) => ({ key: k.key, value: null, partition: k.partition })) });
+      });
+    } finally {
+      this.open.delete(p);
+      await p.disconnect().catch(() => undefined);
+    }
+  }
+
+  /**
    * Consumes until `onMessage` says stop, the consumer goes idle or `maxMs` runs out, or the
    * signal aborts. A consumer that crashes (not authorized, topic gone…) rejects with the cause
    * instead of waiting for messages that will never come. Always disconnects.
@@ -300,7 +346,7 @@ export class ClusterClient {
     let idle: NodeJS.Timeout | undefined; // re-armed by every message
     try {
       await this.run({ action: "connect to" }, () => c.connect());
-      await this.run({ action: "read", topic: o.topic, group }, () => c.subscribe({ topics: [o.topic], fromBeginning: o.fromBeginning ?? false }));
+      await this.run({ action: "read", topic: o.topic, group }, () => c.subscribe({ topics: o.topics ?? [o.topic], fromBeginning: o.fromBeginning ?? false }));
       await new Promise<void>((resolve, reject) => {
         const fail = (e: unknown) => void this.explain(e, { action: "read", topic: o.topic, group }).then(reject);
         const armIdle = () => {
@@ -327,7 +373,9 @@ export class ClusterClient {
           eachMessage: async ({ topic, partition, message }) => {
             count++;
             armIdle();
-            const stop = await o.onMessage({ topic, partition, offset: message.offset, key: message.key?.toString(), value: message.value?.toString() ?? "" });
+            const stop = await o.onMessage({
+              topic, partition, offset: message.offset, key: message.key?.toString(), value: message.value?.toString() ?? "", timestamp: Number(message.timestamp),
+            });
             if (stop) resolve();
           },
         }).catch(fail);

@@ -13,7 +13,26 @@ export interface DeclaredTopic {
   config: Record<string, string>;
 }
 
+/** A mirror flow into the stack's site, as the program exports it. */
+export interface MirrorFlowOutput {
+  source: string;
+  stack: string;
+  topics: string[];
+  groups: string;
+  policy: "prefix" | "identity";
+  intervals: { checkpointSeconds: number; groupSyncSeconds: number; refreshSeconds: number; heartbeatSeconds: number; offsetLagMax: number };
+  /** The source was deployed when this site was last deployed: its MirrorMaker runs the flow. */
+  running: boolean;
+}
+
 export interface StackOutputs {
+  /** docker or kubernetes. */
+  target?: string;
+  /** The data centre's alias, and where other sites reach its brokers. */
+  site?: string;
+  siteBootstrapServers?: string;
+  /** Flows into this site (MirrorMaker 2). */
+  mirrors?: MirrorFlowOutput[];
   bootstrapServers: string;
   /** For containers on the stack's network. */
   internalBootstrapServers?: string;
@@ -45,6 +64,11 @@ export function identityOf(out: StackOutputs, name: string): Identity | undefine
   if (id) return { ca: out.caCertificate, certificate: id.certificate, privateKey: id.privateKey };
   const known = Object.keys(out.users ?? out.clients ?? {}).sort();
   throw new StackOutputsError(`no identity '${name}' in the stack's outputs (known: ${known.join(", ") || "none"})`);
+}
+
+/** Client options of a deployed stack as the admin: for readers that take options, not a client. */
+export function adminOptions(out: StackOutputs, opts: Partial<ClientOptions> = {}): ClientOptions {
+  return { bootstrapServers: out.bootstrapServers.split(","), identity: identityOf(out, ADMIN_USER), principal: out.caCertificate ? ADMIN_USER : "anonymous", ...opts };
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EstateSpec } from "../model/spec";
-import { renderServerProperties, standardListeners } from "../model/broker";
+import { renderServerProperties, standardListeners, type SiteListener } from "../model/broker";
 import { CONFIG_DIR, DATA_DIRS, jvmEnv, jvmMemoryMb, PORTS, SECRET_FILES } from "../model/layout";
 import { nodeName } from "../model/naming";
 import { ADMIN_USER, brokerSecurityProperties, SCRAM, secureListeners, zookeeperClientId } from "../model/security";
@@ -23,13 +23,13 @@ export interface KafkaClusterArgs {
 }
 
 function brokerFiles(
-  spec: EstateSpec, id: number, hostname: string, external: pulumi.Output<string>, tls?: ClusterTls, adminPassword?: pulumi.Output<string>,
+  spec: EstateSpec, id: number, hostname: string, external: pulumi.Output<string>, site?: SiteListener, tls?: ClusterTls, adminPassword?: pulumi.Output<string>,
 ): NodeFile[] {
   // The advertised external address may be known only once the platform created it (a load balancer).
   const props = (render: (external: string) => string): NodeFile => ({ path: `${CONFIG_DIR}/server.properties`, content: external.apply(render) });
-  if (!tls) return [props((e) => renderServerProperties(spec, id, standardListeners(hostname, e)))];
+  if (!tls) return [props((e) => renderServerProperties(spec, id, standardListeners(hostname, e, site)))];
   return [
-    props((e) => renderServerProperties(spec, id, secureListeners(spec, hostname, e), brokerSecurityProperties(spec))),
+    props((e) => renderServerProperties(spec, id, secureListeners(spec, hostname, e, site), brokerSecurityProperties(spec, !!site))),
     { path: SECRET_FILES.keystore, content: tls.keystore(hostname), secret: true },
     { path: SECRET_FILES.truststore, content: tls.trust },
     { path: SECRET_FILES.zookeeperClient, content: tls.keystore(zookeeperClientId(spec.name)), secret: true },
@@ -75,12 +75,15 @@ export class KafkaCluster extends pulumi.ComponentResource {
   readonly bootstrapServers: pulumi.Output<string>;
   /** Comma-separated, for containers on the stack's network. */
   readonly internalBootstrapServers: string;
+  /** Comma-separated, for other sites' MirrorMakers: the site listener, or the external one where the platform has none. */
+  readonly siteBootstrapServers: pulumi.Output<string>;
 
   constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kafka-platform:index:KafkaCluster", name, {}, opts);
     const { spec, platform } = args;
     this.hostAddresses = {};
     const internal: string[] = [];
+    const siteAddresses: pulumi.Output<string>[] = [];
     const identity = adminIdentity(args.tls, args.adminPassword);
     const addresses = args.external;
     this.brokers = [];
@@ -91,6 +94,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
       this.hostAddresses[String(id)] = external;
       // With security on, clients on the network use the CLIENT listener; INTERNAL is brokers-only.
       internal.push(`${hostname}:${args.tls ? PORTS.kafkaClient : PORTS.kafkaInternal}`);
+      const site = platform.siteListener(hostname);
+      siteAddresses.push(site ? pulumi.output(site.advertised) : external);
       const node = platform.node(`${name}-${id}`, {
         role: "kafka",
         ordinal: id,
@@ -98,14 +103,17 @@ export class KafkaCluster extends pulumi.ComponentResource {
         image: spec.kafka.image,
         args: ["broker", `${CONFIG_DIR}/server.properties`],
         env: jvmEnv(spec.kafka.heapMb, spec.monitoring.jmx),
-        files: brokerFiles(spec, id, hostname, external, args.tls, args.adminPassword),
+        files: brokerFiles(spec, id, hostname, external, site, args.tls, args.adminPassword),
         stable: true,
         data: { path: DATA_DIRS.kafka.replace(/\/data$/, "") },
         memoryMb: jvmMemoryMb(spec.kafka.heapMb),
-        ports: [PORTS.kafkaInternal, ...(args.tls ? [PORTS.kafkaClient] : []), PORTS.kafkaExternal, ...(spec.monitoring.jmx ? [PORTS.jmxMetrics] : [])],
+        ports: [
+          PORTS.kafkaInternal, ...(args.tls ? [PORTS.kafkaClient] : []), PORTS.kafkaExternal, ...(site ? [site.port] : []), ...(spec.monitoring.jmx ? [PORTS.jmxMetrics] : []),
+        ],
         publish: [PORTS.kafkaExternal],
         healthcheck: ["kafka-health", "broker", String(PORTS.kafkaInternal)],
         rackAware: true,
+        ...(site ? { linked: true } : {}),
       }, this, previous ? [...args.zookeeper, previous] : args.zookeeper);
       previous = new ReplicationGate(`${name}-${id}-in-sync`, {
         brokerId: id,
@@ -118,6 +126,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
     }
     this.bootstrapServers = pulumi.all(addresses).apply((a) => a.join(","));
     this.internalBootstrapServers = internal.join(",");
+    this.siteBootstrapServers = pulumi.all(siteAddresses).apply((a) => a.join(","));
     this.registerOutputs({ bootstrapServers: this.bootstrapServers });
   }
 }

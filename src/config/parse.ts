@@ -1,6 +1,7 @@
 // Turns raw stack config and a topology document into an EstateSpec, or throws one
 // ConfigError listing every problem with its key and value. Pure: no Pulumi, no I/O.
 import { Issues, NS, show } from "./issues";
+import { parseMirrorMaker, parseMirrors, parseSite } from "./mirror";
 import { parseMonitoring } from "./monitoring";
 import { checkReplication } from "./replication";
 import { parseEnvironment, parsePrincipals, parseSecurity } from "./security";
@@ -21,7 +22,7 @@ export interface RawEstate {
   topologySource: string;
 }
 
-const CONFIG_KEYS = ["target", "environment", "security", "kafka", "zookeeper", "docker", "kubernetes", "monitoring", "topology", "userPasswords"] as const;
+const CONFIG_KEYS = ["target", "environment", "site", "security", "kafka", "zookeeper", "docker", "kubernetes", "monitoring", "mirrorMaker", "topology", "userPasswords"] as const;
 /** Broker settings the platform renders itself; declaring them would break the cluster. */
 const MANAGED_BROKER_KEYS = [
   "broker.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
@@ -49,6 +50,17 @@ export function parseEstate(raw: RawEstate): EstateSpec {
   if (kafka) checkReplication(issues, kafka, topics);
   const { users, groups } = parsePrincipals(issues, doc, raw.topologySource, topics, security);
   checkUserPasswords(issues, raw.config.userPasswords, users.map((u) => u.name), security);
+  const site = parseSite(issues, raw.config.site, raw.stack);
+  const mirrorMaker = parseMirrorMaker(issues, raw.config.mirrorMaker);
+  const flows = parseMirrors(issues, doc.mirrors, raw.topologySource, site, topics);
+  const mirrored = flows.length > 0 || (Array.isArray(doc.mirrors) && doc.mirrors.length > 0);
+  if (mirrored && security?.enabled) {
+    // Not yet: the MirrorMaker's own principals on both sites (least privilege) are the next step.
+    issues.add(`${raw.topologySource}: mirrors`, "mirroring between secure sites is not supported yet: use plaintext sites (environment: dev) for now");
+  }
+  if (mirrored && target?.kind === "docker" && !target.siteNetwork) {
+    issues.add(`${NS}:docker.siteNetwork`, `is unset, and ${raw.topologySource} declares mirrors: set the network that links the sites (e.g. kp-sites)`);
+  }
 
   issues.throwIfAny();
   return {
@@ -64,6 +76,8 @@ export function parseEstate(raw: RawEstate): EstateSpec {
     topics,
     users,
     groups,
+    site: site!,
+    mirror: { ...mirrorMaker!, flows },
     topologySource: raw.topologySource,
   };
 }
@@ -125,7 +139,7 @@ function parseZooKeeper(issues: Issues, v: unknown): ZooKeeperSpec | undefined {
 
 function parseTopology(issues: Issues, doc: unknown, source: string, brokers?: number): TopicSpec[] {
   if (doc === undefined || doc === null) return [];
-  const o = issues.object(source, doc, ["topics", "users", "groups"]);
+  const o = issues.object(source, doc, ["topics", "users", "groups", "mirrors"]);
   if (!o || o.topics === undefined) return [];
   if (!Array.isArray(o.topics)) {
     issues.add(`${source}: topics`, `${show(o.topics)} is not a list`);

@@ -52,7 +52,7 @@ class PortClaims {
 
 function parseDocker(issues: Issues, v: unknown, brokers?: number, zkReplicas?: number): DockerSpec | undefined {
   const w = `${NS}:docker`;
-  const o = issues.object(w, v, ["bindAddress", "firstBrokerPort", "firstZooKeeperPort", "lagExporterPort", "prometheusPort", "grafanaPort"]);
+  const o = issues.object(w, v, ["bindAddress", "firstBrokerPort", "firstZooKeeperPort", "lagExporterPort", "prometheusPort", "grafanaPort", "siteNetwork"]);
   if (!o) return undefined;
   const bindAddress = issues.str(`${w}.bindAddress`, o.bindAddress ?? "127.0.0.1", /^(\d{1,3})(\.\d{1,3}){3}$/, "an IPv4 address");
   const firstBrokerPort = issues.int(`${w}.firstBrokerPort`, o.firstBrokerPort ?? 19092, 1024, 65535);
@@ -60,6 +60,8 @@ function parseDocker(issues: Issues, v: unknown, brokers?: number, zkReplicas?: 
   const lagExporterPort = issues.int(`${w}.lagExporterPort`, o.lagExporterPort ?? 8000, 1024, 65535);
   const prometheusPort = issues.int(`${w}.prometheusPort`, o.prometheusPort ?? 9090, 1024, 65535);
   const grafanaPort = issues.int(`${w}.grafanaPort`, o.grafanaPort ?? 3000, 1024, 65535);
+  // A Docker network name; it also becomes part of the brokers' advertised site addresses.
+  const siteNetwork = o.siteNetwork === undefined ? undefined : issues.str(`${w}.siteNetwork`, o.siteNetwork, /^[a-z0-9][a-z0-9-]{0,62}$/, "a lower-case network name: a-z 0-9 -");
 
   // Every published host port, so that two of them never claim the same number.
   const ports = new PortClaims(issues);
@@ -69,7 +71,10 @@ function parseDocker(issues: Issues, v: unknown, brokers?: number, zkReplicas?: 
   ports.claim(`${w}.prometheusPort`, prometheusPort, 1, "prometheus", true);
   ports.claim(`${w}.grafanaPort`, grafanaPort, 1, "grafana", true);
   if (!bindAddress || firstBrokerPort === undefined || lagExporterPort === undefined || prometheusPort === undefined || grafanaPort === undefined) return undefined;
-  return { kind: "docker", bindAddress, firstBrokerPort, ...(firstZooKeeperPort !== undefined ? { firstZooKeeperPort } : {}), lagExporterPort, prometheusPort, grafanaPort };
+  return {
+    kind: "docker", bindAddress, firstBrokerPort, ...(firstZooKeeperPort !== undefined ? { firstZooKeeperPort } : {}), lagExporterPort, prometheusPort, grafanaPort,
+    ...(siteNetwork ? { siteNetwork } : {}),
+  };
 }
 
 function parseKubernetes(issues: Issues, v: unknown, stack: string, environment?: Environment, brokers?: number): KubernetesSpec | undefined {

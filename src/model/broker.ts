@@ -63,10 +63,14 @@ export function renderServerProperties(
   return renderProperties(brokerProperties(spec, brokerId, listeners, extra), `Kafka ${spec.kafka.version} broker ${brokerId} of ${spec.name}`);
 }
 
-/** The two listeners of a broker reachable on a container network and from the host. */
-export function standardListeners(internalHost: string, externalAdvertised: string): Listener[] {
+/** Where other sites (their MirrorMakers) reach a broker, when the platform gives it a listener of its own for them. */
+export interface SiteListener { port: number; advertised: string }
+
+/** The listeners of a broker reachable on a container network and from the host (and, linked, from other sites). */
+export function standardListeners(internalHost: string, externalAdvertised: string, site?: SiteListener): Listener[] {
   return [
     { name: "INTERNAL", port: PORTS.kafkaInternal, advertised: `${internalHost}:${PORTS.kafkaInternal}`, protocol: "PLAINTEXT" },
     { name: "EXTERNAL", port: PORTS.kafkaExternal, advertised: externalAdvertised, protocol: "PLAINTEXT" },
+    ...(site ? [{ name: "SITE", port: site.port, advertised: site.advertised, protocol: "PLAINTEXT" as const }] : []),
   ];
 }

@@ -14,6 +14,10 @@ export const PORTS = {
   kafkaExternal: 9092,
   /** Clients on the stack's network (MirrorMaker, exporters) when security is on. */
   kafkaClient: 9093,
+  /** Other sites (their MirrorMakers), on the network that links the data centres. */
+  kafkaSite: 9094,
+  /** MirrorMaker's internal REST server (exactly-once source needs it in dedicated mode). */
+  mirrorMakerRest: 8083,
   /** The JMX exporter agent's /metrics in brokers and ZooKeeper members. */
   jmxMetrics: 7071,
   lagExporter: 8000,
@@ -37,6 +41,14 @@ export const MONITORING_FILES = {
   grafanaAdminPassword: "/etc/grafana/secrets/admin-password",
 } as const;
 export const CONFIG_DIR = "/etc/kafka";
+/** MirrorMaker's rendered config; its credentials for the sites it talks to are secret files beside the key material. */
+export const MIRROR_FILES = {
+  config: "/etc/kafka/mm2.properties",
+  /** Per cluster alias: `<alias>.sasl.jaas.config=…` lines, read through Kafka's FileConfigProvider. */
+  credentials: "/etc/kafka/secrets/mm2-credentials.properties",
+  /** Per remote cluster alias: the CAs that site's certificates chain to. */
+  trust: (alias: string) => `/etc/kafka/secrets/${alias}-truststore.pem`,
+} as const;
 
 /** Where a node's key material is mounted (read-only files, never in env or args). */
 export const SECRETS_DIR = "/etc/kafka/secrets";

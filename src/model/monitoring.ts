@@ -6,9 +6,11 @@ import type { EstateSpec } from "./spec";
 import { MONITORING_FILES, PORTS } from "./layout";
 import { nodeName } from "./naming";
 
-type Spec = Pick<EstateSpec, "name" | "stack" | "kafka" | "zookeeper" | "monitoring">;
+type Spec = Pick<EstateSpec, "name" | "stack" | "kafka" | "zookeeper" | "monitoring"> & Partial<Pick<EstateSpec, "mirror">>;
 
-export const JOBS = { kafka: "kafka", zookeeper: "zookeeper", lagExporter: "lag-exporter", prometheus: "prometheus" } as const;
+export const JOBS = { kafka: "kafka", zookeeper: "zookeeper", mirrorMaker: "mirrormaker", lagExporter: "lag-exporter", prometheus: "prometheus" } as const;
+
+const mirrors = (spec: Spec) => spec.mirror?.flows ?? [];
 
 /** The exporter's config.json (no secrets: those are a separate, mounted file). */
 export function renderExporterConfig(
@@ -40,6 +42,7 @@ export function renderPrometheusConfig(spec: Spec): string {
       ...(spec.monitoring.jmx
         ? [job(JOBS.kafka, nodes(spec, "kafka", spec.kafka.brokers, PORTS.jmxMetrics)), job(JOBS.zookeeper, nodes(spec, "zookeeper", spec.zookeeper.replicas, PORTS.jmxMetrics))]
         : []),
+      ...(spec.monitoring.jmx && mirrors(spec).length > 0 ? [job(JOBS.mirrorMaker, [`${nodeName(spec, "mirrormaker", 0)}:${PORTS.jmxMetrics}`])] : []),
       job(JOBS.prometheus, [`localhost:${PORTS.prometheus}`]),
     ],
   };
@@ -80,6 +83,23 @@ export function alertRules(spec: Spec): AlertRule[] {
     rule("LagExporterStale", "warning", `kafka_exporter_seconds_since_last_good_poll > ${staleAfter} or kafka_exporter_seconds_since_last_good_poll == -1`,
       "Lag exporter data is stale", `The lag exporter has not completed a poll for over ${staleAfter} s; see kafka_exporter_poll_errors_total.`),
   ];
+  const flows = mirrors(spec).filter((f) => f.policy === "prefix");
+  if (flows.length > 0) {
+    // End to end: the source site's MirrorMaker writes a heartbeat there every heartbeat interval,
+    // and this site's copies it as `<source>.heartbeats`; its end offset standing still means no
+    // record crossed (the link, either MirrorMaker, or the source is down). The exporter reads end offsets.
+    const window = Math.max(60, 6 * spec.monitoring.lagExporter.pollIntervalSeconds, ...flows.map((f) => 10 * f.intervals.heartbeatSeconds));
+    const topics = flows.map((f) => `${f.source}.heartbeats`);
+    const sel = `kafka_topic_partition_current_offset{topic=~"${topics.map((t) => t.replace(/\./g, "\\\\.")).join("|")}"}`;
+    const absent = topics.map((t) => ` or absent(kafka_topic_partition_current_offset{topic="${t}"})`).join("");
+    rules.push(rule("MirrorReplicationStalled", "critical", `max by (topic) (changes(${sel}[${window}s])) == 0${absent}`,
+      "No record arrives from another site",
+      `No heartbeat arrived on {{ $labels.topic }} for ${window} s: mirroring from that site has stopped (its site, the link, or a MirrorMaker is down). Run \`npm run dr -- status\`.`));
+  }
+  if (spec.monitoring.jmx && mirrors(spec).length > 0) {
+    rules.push(rule("MirrorMakerDown", "critical", `up{job="${JOBS.mirrorMaker}"} == 0 or absent(up{job="${JOBS.mirrorMaker}"})`,
+      "MirrorMaker not scraped", "Prometheus cannot scrape this site's MirrorMaker: nothing is mirrored here and no offsets are checkpointed."));
+  }
   if (spec.monitoring.jmx) {
     rules.push(
       rule("KafkaOfflinePartitions", "critical", `sum(kafka_controller_kafkacontroller_offlinepartitionscount) > 0`,

@@ -2,7 +2,7 @@
 // stacks never collide and a rename is a visible, reviewed change.
 import type { EstateSpec } from "./spec";
 
-export type Role = "zookeeper" | "kafka" | "lag-exporter" | "prometheus" | "grafana";
+export type Role = "zookeeper" | "kafka" | "mirrormaker" | "lag-exporter" | "prometheus" | "grafana";
 
 /** Container / pod host name of node `ordinal` (0-based, like StatefulSet ordinals). */
 export const nodeName = (spec: Pick<EstateSpec, "name">, role: Role, ordinal: number) => `${spec.name}-${role}-${ordinal}`;

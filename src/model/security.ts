@@ -3,7 +3,7 @@
 // allowed by default, and the super users. Pure; the key material is mounted as files by
 // the platform, never rendered here.
 import type { EstateSpec } from "./spec";
-import type { Listener } from "./broker";
+import type { Listener, SiteListener } from "./broker";
 import { PORTS, SECRET_FILES } from "./layout";
 import { nodeName } from "./naming";
 
@@ -20,16 +20,18 @@ export const zookeeperClientId = (name: string) => `${name}-zookeeper-client`;
 /** Kafka principal of a certificate: the CN alone, thanks to the mapping rule below. */
 export const certPrincipal = (commonName: string) => `User:${commonName}`;
 
-export function secureListeners(spec: Pick<EstateSpec, "security">, host: string, externalAdvertised: string): Listener[] {
-  const clients = spec.security.clientAuth === "mtls" ? "SSL" : "SASL_SSL";
+export function secureListeners(spec: Pick<EstateSpec, "security">, host: string, externalAdvertised: string, site?: SiteListener): Listener[] {
+  const clients: Listener["protocol"] = spec.security.clientAuth === "mtls" ? "SSL" : "SASL_SSL";
   return [
     { name: "INTERNAL", port: PORTS.kafkaInternal, advertised: `${host}:${PORTS.kafkaInternal}`, protocol: "SSL" },
     { name: "CLIENT", port: PORTS.kafkaClient, advertised: `${host}:${PORTS.kafkaClient}`, protocol: clients },
     { name: "EXTERNAL", port: PORTS.kafkaExternal, advertised: externalAdvertised, protocol: clients },
+    ...(site ? [{ name: "SITE", port: site.port, advertised: site.advertised, protocol: clients }] : []),
   ];
 }
 
-export function brokerSecurityProperties(spec: Pick<EstateSpec, "name" | "kafka" | "security">): Record<string, string> {
+export function brokerSecurityProperties(spec: Pick<EstateSpec, "name" | "kafka" | "security">, siteListener = false): Record<string, string> {
+  const clientListeners = ["client", "external", ...(siteListener ? ["site"] : [])];
   const brokers = Array.from({ length: spec.kafka.brokers }, (_, i) => certPrincipal(nodeName(spec, "kafka", i)));
   const props: Record<string, string> = {
     "authorizer.class.name": "kafka.security.authorizer.AclAuthorizer",
@@ -55,12 +57,11 @@ export function brokerSecurityProperties(spec: Pick<EstateSpec, "name" | "kafka"
   props["zookeeper.set.acl"] = "true";
   if (spec.security.clientAuth === "scram") {
     props["sasl.enabled.mechanisms"] = SCRAM.mechanism;
-    for (const l of ["client", "external"]) {
+    for (const l of clientListeners) {
       props[`listener.name.${l}.${SCRAM.mechanism.toLowerCase()}.sasl.jaas.config`] = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
     }
   } else {
-    props["listener.name.client.ssl.client.auth"] = "required";
-    props["listener.name.external.ssl.client.auth"] = "required";
+    for (const l of clientListeners) props[`listener.name.${l}.ssl.client.auth`] = "required";
   }
   return props;
 }

@@ -67,6 +67,13 @@ export interface DockerSpec {
   prometheusPort: number;
   /** Host port of Grafana, when a Grafana image is configured. */
   grafanaPort: number;
+  /**
+   * The network standing for the link between data centres: brokers join it with a SITE
+   * listener advertised for other sites, and the MirrorMaker joins it to reach them. Shared by
+   * every site on this Docker host, owned by none (the last site destroyed removes it). Unset:
+   * the stack is reachable from the host only.
+   */
+  siteNetwork?: string;
 }
 
 export interface KubernetesSpec {
@@ -147,6 +154,43 @@ export interface TopicSpec {
   allowDelete: boolean;
 }
 
+/** One mirror flow into this site: MirrorMaker 2 copies topics (and translates groups' offsets) from a source site. */
+export interface MirrorFlowSpec {
+  /** The source site's alias: its cluster name in mm2.properties and the prefix of remote topics. */
+  source: string;
+  /** The Pulumi stack of the source site, read through a StackReference (a name or org/project/stack). */
+  stack: string;
+  /** Topic names or Java regular expressions (MirrorMaker's `topics`). */
+  topics: string[];
+  /** Java regular expression of the groups whose offsets are checkpointed and synced. */
+  groups: string;
+  /** prefix: `<source>.orders` on this site (cycle-safe); identity: the same name (one direction at a time). */
+  policy: "prefix" | "identity";
+  intervals: {
+    /** emit.checkpoints.interval.seconds */
+    checkpointSeconds: number;
+    /** sync.group.offsets.interval.seconds */
+    groupSyncSeconds: number;
+    /** refresh.topics/groups.interval.seconds: how soon a new topic or group is found. */
+    refreshSeconds: number;
+    /** emit.heartbeats.interval.seconds */
+    heartbeatSeconds: number;
+    /** offset.lag.max: an offset sync at least every this many records. */
+    offsetLagMax: number;
+  };
+}
+
+/** MirrorMaker 2 of this site (dedicated mode, `--clusters <site>`): consumes remote, produces local. */
+export interface MirrorSpec {
+  /** Flows into this site; none: no MirrorMaker. */
+  flows: MirrorFlowSpec[];
+  heapMb: number;
+  /** Exactly-once source (KIP-618): no duplicates from MirrorMaker's own restarts. */
+  exactlyOnce: boolean;
+  /** How often MirrorMaker commits its positions and flushes (the target's offset.flush.interval.ms). */
+  flushIntervalMs: number;
+}
+
 export interface EstateSpec {
   project: string;
   stack: string;
@@ -163,6 +207,9 @@ export interface EstateSpec {
   users: UserSpec[];
   /** Consumer groups a role may name; a consumer role's group must be one of these. */
   groups: string[];
+  /** This data centre's alias (default: the stack name): its cluster name to MirrorMaker and other sites. */
+  site: string;
+  mirror: MirrorSpec;
   /** Where the topology came from (stacks/<stack>/topology.yaml), for messages. */
   topologySource: string;
 }

@@ -43,6 +43,8 @@ export interface NodeSpec {
   healthcheck: string[];
   /** The broker's rack comes from the node's zone (KAFKA_BROKER_RACK), where the target knows zones. */
   rackAware?: boolean;
+  /** The node talks to other sites (a broker with a site listener, a MirrorMaker): it joins the link between them. */
+  linked?: boolean;
 }
 
 export interface PlatformNode {
@@ -61,6 +63,12 @@ export interface Platform {
   expose(role: Role, ordinal: number, port: number): pulumi.Output<string>;
   /** Creates a node as a child of `parent`, named from the parent's name. */
   node(name: string, spec: NodeSpec, parent: pulumi.Resource, dependsOn?: pulumi.Input<pulumi.Resource>[]): PlatformNode;
+  /**
+   * How other sites reach the broker known as `hostname`: a listener advertised for that purpose (Docker: on
+   * the network that links the sites), or undefined: they use the external listener (Kubernetes:
+   * its NodePort or load balancer already reaches beyond the cluster).
+   */
+  siteListener(hostname: string): { port: number; advertised: string } | undefined;
   /**
    * Every DNS name peers may know node `hostname` by, including what a reverse lookup of its
    * address returns: ZooKeeper's quorum TLS verifies a connecting peer's certificate against it.

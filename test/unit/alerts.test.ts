@@ -16,6 +16,8 @@ const spec = {
     prometheus: { image: "x", scrapeIntervalSeconds: 10, retentionDays: 7 },
     alerts: { lagRecords: 1000, lagSeconds: 300, certificateExpiryDays: 21, forSeconds: 60 },
   },
+  // A site mirroring from 'east': its MirrorMaker is scraped, and east's heartbeats must keep arriving.
+  mirror: { flows: [{ source: "east", policy: "prefix", intervals: { heartbeatSeconds: 1 } }] },
 } as unknown as EstateSpec;
 
 type Labels = Record<string, string>;
@@ -25,6 +27,8 @@ const exp = (s: string, labels: Labels) => `${s}{${Object.entries(labels).map(([
 const le = { job: "lag-exporter", instance: "kp-unit-lag-exporter-0:8000" };
 const broker = (i: number) => ({ job: "kafka", instance: `kp-unit-kafka-${i}:7071` });
 const group = { ...le, consumergroup: "billing", topic: "orders" };
+const mm = { job: "mirrormaker", instance: "kp-unit-mirrormaker-0:7071" };
+const beats = { ...le, topic: "east.heartbeats", partition: "0" };
 const at600 = 600; // eval_time 10m, in seconds: what time() returns there
 
 // Per alert: a series that should fire it (with the alert's labels and $value) and one that should not.
@@ -61,6 +65,13 @@ const cases: Case[] = [
   { alert: "KafkaBrokerScrapeFailed", fires: false, series: [{ series: exp("up", broker(1)), values: "1x60" }] },
   { alert: "ZooKeeperScrapeFailed", fires: true, series: [{ series: exp("up", { job: "zookeeper", instance: "kp-unit-zookeeper-0:7071" }), values: "0x60" }], labels: [{ job: "zookeeper", instance: "kp-unit-zookeeper-0:7071" }], values: [0] },
   { alert: "ZooKeeperScrapeFailed", fires: false, series: [{ series: exp("up", { job: "zookeeper", instance: "kp-unit-zookeeper-0:7071" }), values: "1x60" }] },
+  // Heartbeats from east stop arriving (the end offset stands still for the 60 s window), or never did.
+  { alert: "MirrorReplicationStalled", fires: true, series: [{ series: exp("kafka_topic_partition_current_offset", beats), values: "0+1x30 30x30" }], labels: [{ topic: "east.heartbeats" }], values: [0] },
+  { alert: "MirrorReplicationStalled", fires: true, series: [{ series: exp("kafka_topic_partition_current_offset", { ...beats, topic: "orders" }), values: "0+1x60" }], labels: [{ topic: "east.heartbeats" }], values: [1] },
+  { alert: "MirrorReplicationStalled", fires: false, series: [{ series: exp("kafka_topic_partition_current_offset", beats), values: "0+1x60" }] },
+  { alert: "MirrorMakerDown", fires: true, series: [{ series: exp("up", mm), values: "0x60" }], labels: [mm], values: [0] },
+  { alert: "MirrorMakerDown", fires: true, series: [{ series: exp("up", le), values: "1x60" }], labels: [{ job: "mirrormaker" }], values: [1] },
+  { alert: "MirrorMakerDown", fires: false, series: [{ series: exp("up", mm), values: "1x60" }] },
 ];
 
 /** The alert's annotations as Prometheus expands them, for the labels and value given. */
@@ -87,6 +98,7 @@ describe("Prometheus files of a stack", () => {
       "lag-exporter: kp-unit-lag-exporter-0:8000",
       "kafka: kp-unit-kafka-0:7071 kp-unit-kafka-1:7071 kp-unit-kafka-2:7071",
       "zookeeper: kp-unit-zookeeper-0:7071 kp-unit-zookeeper-1:7071 kp-unit-zookeeper-2:7071",
+      "mirrormaker: kp-unit-mirrormaker-0:7071",
       "prometheus: localhost:9090",
     ]);
   });

@@ -96,7 +96,7 @@ describe("parseEstate", () => {
     ["ratio out of range", (r) => { topic(r).config = { "min.cleanable.dirty.ratio": 1.5 }; },
       ["topic 'my-topic': config 'min.cleanable.dirty.ratio' 1.5 is out of range (0–1)"]],
     ["unknown stack key", (r) => { r.config.brokerz = 3; },
-      ["kafka-platform:brokerz: unknown key (known: target, environment, security, kafka, zookeeper, docker, kubernetes, monitoring, topology, userPasswords)"]],
+      ["kafka-platform:brokerz: unknown key (known: target, environment, site, security, kafka, zookeeper, docker, kubernetes, monitoring, mirrorMaker, topology, userPasswords)"]],
     ["monitoring problems, each with key and value", (r) => {
       r.config.monitoring = { jmx: "yes", lagExporter: { pollIntervalSeconds: 0 }, alerts: { lagRecords: -5, forSeconds: 2 }, grafana: { image: "" }, extra: 1 };
     }, [

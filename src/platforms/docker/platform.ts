@@ -6,10 +6,13 @@ import { PORTS } from "../../model/layout";
 import type { DockerSpec, EstateSpec } from "../../model/spec";
 import { networkName, volumeName, type Role } from "../../model/naming";
 import { localImageId } from "../local-image";
+import { SiteLink } from "./site-link";
 import type { NodeSpec, Platform, PlatformNode } from "../types";
 
 export class DockerPlatform extends pulumi.ComponentResource implements Platform {
   readonly network: docker.Network;
+  /** The network linking the sites on this host (docker.siteNetwork), ensured to exist, owned by no stack. */
+  private readonly link?: SiteLink;
   private readonly images = new Map<string, docker.RemoteImage>();
 
   constructor(
@@ -24,6 +27,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       driver: "bridge",
       labels: [{ label: "kafka-platform.stack", value: spec.stack }],
     }, { parent: this });
+    if (target.siteNetwork) this.link = new SiteLink(`${name}-site-link`, { name: target.siteNetwork }, { parent: this });
     this.registerOutputs({ networkName: this.network.name });
   }
 
@@ -66,7 +70,17 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
 
   /** Docker's embedded DNS answers reverse lookups with "<container>.<network>". */
   dnsNames(hostname: string): string[] {
-    return [hostname, `${hostname}.${networkName(this.spec)}`];
+    const linked = this.target.siteNetwork ? [this.siteHost(hostname)] : [];
+    return [hostname, `${hostname}.${networkName(this.spec)}`, ...linked];
+  }
+
+  /** A node's name on the link: an alias only containers on the link resolve, like a data centre's public name. */
+  private siteHost(hostname: string): string {
+    return `${hostname}.${this.target.siteNetwork}`;
+  }
+
+  siteListener(hostname: string): { port: number; advertised: string } | undefined {
+    return this.target.siteNetwork ? { port: PORTS.kafkaSite, advertised: `${this.siteHost(hostname)}:${PORTS.kafkaSite}` } : undefined;
   }
 
   node(name: string, node: NodeSpec, parent: pulumi.Resource, dependsOn: pulumi.Input<pulumi.Resource>[] = []): PlatformNode {
@@ -93,7 +107,10 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
           ? { file: f.path, content: pulumi.secret(f.content), permissions: "0444" }
           : { file: f.path, content: f.content }),
       volumes: volume ? [{ volumeName: volume.name, containerPath: node.data!.path }] : [],
-      networksAdvanced: [{ name: this.network.name, aliases: [node.hostname] }],
+      networksAdvanced: [
+        { name: this.network.name, aliases: [node.hostname] },
+        ...(node.linked && this.link ? [{ name: this.link.networkName, aliases: [this.siteHost(node.hostname)] }] : []),
+      ],
       ports: node.publish.flatMap((p) => {
         const external = this.hostPort(node.role, node.ordinal, p);
         return external === undefined ? [] : [{ internal: p, external, ip: this.target.bindAddress }];
@@ -114,7 +131,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       labels,
     }, {
       parent,
-      dependsOn,
+      dependsOn: node.linked && this.link ? [...dependsOn, this.link] : dependsOn,
       // Fixed names and host ports: the old container must go before its replacement starts.
       deleteBeforeReplace: true,
     });

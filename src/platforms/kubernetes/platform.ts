@@ -53,6 +53,11 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
     return nodeDnsNames(hostname, this.target.namespace);
   }
 
+  /** Other sites use the external listener: a NodePort or load balancer already reaches beyond the cluster. */
+  siteListener(): undefined {
+    return undefined;
+  }
+
   expose(role: Role, ordinal: number, port: number): pulumi.Output<string> {
     const hostname = nodeName(this.spec, role, ordinal);
     const svc = new k8s.core.v1.Service(`${this.base}-${role}-${ordinal}-external`,

@@ -1,0 +1,102 @@
+// `dr reset-source --from S`: after site S was rebuilt under the same name, this site's
+// MirrorMaker must not resume from the positions it stored for the old S — a new S's offsets
+// start again at 0, and seeking to an old position silently skips every record below it.
+// It stops this site's MirrorMaker, clears what it stored about S (positions, checkpoints,
+// offset syncs), and starts it again: it then copies the new S from its beginning.
+// Safe to re-run: positions that match S's records (mirrored from the S that runs now) are
+// kept, and nothing stored means nothing to do. Refused while a group's checkpoints from S
+// have not been failed over here (clearing them would lose its translation), unless --force.
+import { ClusterClient, withClient } from "../clients/cluster";
+import { readCheckpoints, readSourceOffsets, readTopicRange, readTopicTail, readTopicToEnd, type SourcePosition, type TopicRecord } from "../clients/mirror-reader";
+import { mirrorInternalTopics, remoteTopicName } from "../model/mirror";
+import { READ_TIMEOUT_MS } from "./failover";
+import { mirrorMakerRunning, startMirrorMaker, stopMirrorMaker } from "./mirror-control";
+import { DrRefusal, type Site, type SourceLink } from "./sites";
+import { failoverPlan } from "./translate";
+
+const orEmpty = <T>(p: Promise<T[]>): Promise<T[]> => p.catch((e) => ((e as { kind?: string }).kind === "unknown-topic" ? [] : Promise.reject(e)));
+const same = (a: TopicRecord, b: TopicRecord) =>
+  a.timestamp === b.timestamp && Buffer.compare(a.key ?? Buffer.alloc(0), b.key ?? Buffer.alloc(0)) === 0 && Buffer.compare(a.value ?? Buffer.alloc(0), b.value ?? Buffer.alloc(0)) === 0;
+
+/**
+ * Which stored positions belong to the source that runs now: the record at the stored offset at the
+ * source equals the last record mirrored here. Returns the partitions that do not match, in words.
+ */
+async function stalePositions(here: Site, link: SourceLink, positions: SourcePosition[]): Promise<string[]> {
+  const stale: string[] = [];
+  const byTopic = new Map<string, SourcePosition[]>();
+  for (const p of positions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p]);
+  for (const [topic, ps] of byTopic) {
+    if (topic.endsWith("heartbeats")) continue; // MirrorMaker's own, rewritten every second
+    const atSource = await orEmpty(readTopicRange(link.source!.options, topic, new Map(ps.map((p) => [p.partition, { from: p.offset, to: p.offset + 1 }])), READ_TIMEOUT_MS));
+    const mirrored = await orEmpty(readTopicTail(here.options, remoteTopicName(link.flow, topic), 8, READ_TIMEOUT_MS));
+    for (const p of ps) {
+      const src = atSource.find((r) => r.partition === p.partition && Number(r.offset) === p.offset);
+      const last = mirrored.filter((r) => r.partition === p.partition).at(-1);
+      if (!src) stale.push(`${topic}[${p.partition}] stored ${p.offset}, the source has no record there`);
+      else if (!last || !same(src, last)) stale.push(`${topic}[${p.partition}] stored ${p.offset}, the record there is not the last one mirrored here`);
+    }
+  }
+  return stale;
+}
+
+export async function resetSource(here: Site, link: SourceLink, force: boolean, print: (line: string) => void): Promise<void> {
+  const source = link.flow.source;
+  const t = mirrorInternalTopics(source);
+  const positions = (await orEmpty(readSourceOffsets(here.options, source, READ_TIMEOUT_MS))).filter((p) => p.cluster === undefined || p.cluster === source);
+  const checkpoints = await orEmpty(readCheckpoints(here.options, source, READ_TIMEOUT_MS));
+  if (positions.length === 0 && checkpoints.length === 0) {
+    print(`reset-source: site '${here.alias}' stores no position of '${source}': nothing to do`);
+    return;
+  }
+  if (link.source && !force) {
+    const stale = await stalePositions(here, link, positions).catch((e) => [`could not compare with '${source}': ${(e as Error).message}`]);
+    if (stale.length === 0) {
+      print(`reset-source: the ${positions.length} positions site '${here.alias}' stores match '${source}' as it runs now: nothing to do`);
+      return;
+    }
+    print(`reset-source: ${stale.length} stored positions do not match '${source}': ${stale.slice(0, 3).join("; ")}${stale.length > 3 ? "; …" : ""}`);
+  } else if (!link.source) {
+    print(`reset-source: '${source}' cannot be read (${link.sourceProblem}); clearing before it comes back`);
+  }
+  await withClient(new ClusterClient(here.options), async (client) => {
+    if (!force) {
+      // A group whose translation was not committed here yet would lose it with the checkpoints.
+      const groups = [...new Set(checkpoints.map((c) => c.group))].sort();
+      const pending: string[] = [];
+      for (const g of groups) {
+        const plan = failoverPlan(checkpoints.filter((c) => c.group === g), await client.allGroupOffsets(g));
+        if (plan.some((p) => p.action === "commit")) pending.push(g);
+      }
+      if (pending.length) {
+        throw new DrRefusal(`groups ${pending.map((g) => `'${g}'`).join(", ")} have checkpoints from '${source}' not yet failed over to '${here.alias}': ` +
+          `run \`npm run dr -- failover --group G --stack ${here.stack}\` for each first (or --force to drop them)`);
+      }
+    }
+    const handle = { target: here.outputs.target ?? "docker", name: `kp-${here.stack.split("/").at(-1)}` };
+    const wasRunning = mirrorMakerRunning(handle);
+    if (wasRunning) stopMirrorMaker(handle);
+    print(`  MirrorMaker of '${here.alias}' ${wasRunning ? "stopped" : "was not running"}`);
+    try {
+      const keysOf = async (topic: string) => {
+        const seen = new Map<string, { partition: number; key: Buffer }>();
+        for (const r of await orEmpty(readTopicToEnd(here.options, topic, READ_TIMEOUT_MS))) if (r.key) seen.set(`${r.partition}:${r.key.toString("hex")}`, { partition: r.partition, key: r.key });
+        return [...seen.values()];
+      };
+      const cleared: string[] = [];
+      for (const topic of [t.offsets, t.checkpoints, t.offsetSyncs]) {
+        const keys = await keysOf(topic);
+        await client.tombstones(topic, keys);
+        cleared.push(`${keys.length} in ${topic}`);
+      }
+      const left = await orEmpty(readSourceOffsets(here.options, source, READ_TIMEOUT_MS));
+      if (left.length) throw new Error(`${left.length} positions of '${source}' are still stored after clearing`);
+      print(`  cleared ${cleared.join(", ")}`);
+    } finally {
+      if (wasRunning) {
+        startMirrorMaker(handle);
+        print(`  MirrorMaker of '${here.alias}' started: it copies '${source}' from the beginning of its topics`);
+      }
+    }
+  });
+}
