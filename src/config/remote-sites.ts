@@ -26,7 +26,7 @@ export async function resolveSources(flows: MirrorFlowSpec[]): Promise<SourceSit
     const ref = new pulumi.StackReference(`site-${flow.source}`, { name: qualifiedStack(flow.stack) });
     const [site, bootstrap] = await Promise.all([ref.getOutputDetails("site"), ref.getOutputDetails("siteBootstrapServers")]);
     if (typeof bootstrap.value !== "string" || bootstrap.value === "") {
-      pulumi.log.warn(`mirror from '${flow.source}': stack '${flow.stack}' has no siteBootstrapServers output yet (not deployed); the flow starts on the next up after it is`);
+      void pulumi.log.warn(`mirror from '${flow.source}': stack '${flow.stack}' has no siteBootstrapServers output yet (not deployed); the flow starts on the next up after it is`);
       continue;
     }
     if (site.value !== flow.source) {

@@ -2,7 +2,8 @@
 //   status                      per flow into S: MirrorMaker alive, source reachable, delay, checkpoints, missing topics
 //   failover --group G          G continues on S from its translated offsets (the source may be dead)
 //   failback --group G          planned return of G to S: waits for the final checkpoints, then commits
-//   reset-source --from SITE    after SITE was rebuilt: clear what S's MirrorMaker stored about the old one
+//   reset-source --from SITE    after SITE was lost: clear what S's MirrorMaker stored about the old one
+//   rebuild                     S was lost: forget its lost resources in state (keeping credentials); then `npm run up -- S`
 // Exit codes: 0 done (status: every flow healthy), 1 failed (one line why), 2 usage,
 // 3 refused or degraded (acting now could lose or duplicate records; the line says why).
 import { ClusterError } from "../clients/errors";
@@ -10,12 +11,13 @@ import { StackOutputsError } from "../clients/stack";
 import { parseCli, UsageError } from "../cli/args";
 import { failback } from "./failback";
 import { failover } from "./failover";
+import { forgetLostSite } from "./rebuild";
 import { resetSource } from "./reset-source";
 import { DrRefusal, loadSite, loadSources } from "./sites";
 import { describeStatus, flowStatus } from "./status";
 
-const USAGE = "npm run dr -- status | failover --group G | failback --group G [--timeout SECONDS] | reset-source --from SITE [--force]  [--stack S]";
-const COMMANDS = ["status", "failover", "failback", "reset-source"] as const;
+const USAGE = "npm run dr -- status | failover --group G | failback --group G [--timeout SECONDS] | reset-source --from SITE [--force] | rebuild  [--stack S]";
+const COMMANDS = ["status", "failover", "failback", "reset-source", "rebuild"] as const;
 
 async function main(): Promise<number> {
   const { values: o, positionals } = parseCli(process.argv.slice(2), {
@@ -27,6 +29,10 @@ async function main(): Promise<number> {
   if (command === "reset-source" && !o.from) throw new UsageError("reset-source needs --from SITE");
   const print = (l: string) => console.log(l);
   const here = loadSite(o.stack);
+  if (command === "rebuild") {
+    await forgetLostSite(here, print);
+    return 0;
+  }
   const links = loadSources(here, undefined, command === "reset-source" ? o.from : undefined);
   switch (command) {
     case "status": {

@@ -38,3 +38,14 @@ export function mirrorMakerRunning(h: MirrorHandle): boolean {
   if (h.target === "docker") return run("docker", ["inspect", "-f", "{{.State.Running}}", node(h)]) === "true";
   return run("kubectl", ["-n", h.namespace ?? h.name, "get", `deployment/${node(h)}`, "-o", "jsonpath={.status.readyReplicas}"]) === "1";
 }
+
+/** What remains of a site on its target (containers, volumes): a site with leftovers is down, not gone. */
+export function siteLeftovers(target: string, name: string): string[] {
+  if (target !== "docker") return [];
+  const list = (args: string[]) => run("docker", args).split("\n").filter(Boolean);
+  const stack = name.replace(/^kp-/, "");
+  return [
+    ...list(["ps", "-a", "--format", "{{.Names}}", "--filter", `label=kafka-platform.stack=${stack}`]).map((c) => `container ${c}`),
+    ...list(["volume", "ls", "-q", "--filter", `label=kafka-platform.stack=${stack}`]).map((v) => `volume ${v}`),
+  ];
+}

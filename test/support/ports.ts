@@ -10,6 +10,7 @@ const BLOCKS = {
   "docker-guards": 24_000,
   "toolchain": 25_000,
   "docker-monitoring": 27_000,
+  "docker-sites": 28_000,
 } as const;
 
 export function portBlock(file: keyof typeof BLOCKS): number {

@@ -12,9 +12,10 @@ export class TestStack {
   readonly program = path.join(this.dir, "program");
   readonly env: NodeJS.ProcessEnv;
 
-  constructor(readonly stack: string, config: Record<string, unknown>, topology: unknown) {
-    this.env = { PULUMI_BACKEND_URL: `file://${this.dir}/state`, PULUMI_CONFIG_PASSPHRASE: "e2e" };
-    fs.mkdirSync(path.join(this.dir, "state"));
+  /** `backend`: a state folder shared with other stacks (sites that read each other's outputs); its owner removes it. */
+  constructor(readonly stack: string, config: Record<string, unknown>, topology: unknown, readonly backend?: string) {
+    this.env = { PULUMI_BACKEND_URL: `file://${backend ?? path.join(this.dir, "state")}`, PULUMI_CONFIG_PASSPHRASE: "e2e" };
+    if (!backend) fs.mkdirSync(path.join(this.dir, "state"));
     fs.mkdirSync(this.program);
     for (const f of ["Pulumi.yaml", "package.json", "tsconfig.json", "src"]) {
       fs.cpSync(path.join(repoRoot, f), path.join(this.program, f), { recursive: true });
