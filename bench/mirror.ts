@@ -6,15 +6,17 @@
 //      timestamp (its send time; MirrorMaker keeps CreateTime). p50 / p99 / max per run, medians
 //      over --runs N (default 1: one run is 3 minutes). Goal: p99 ≤ 1 s.
 //   2. Backlog drain: the same traffic, west's MirrorMaker stopped (`docker stop`) for 60 s and
-//      started again while producing goes on. Backlog = records acked on east and not on west at
-//      the restart; drain rate = backlog / time from the first record after the restart to the
-//      last backlog record on west (the restart itself reported apart). Goal: ≥ 2× the produce rate.
+//      started again while producing goes on. Its restart (docker start → its first record on
+//      west) is reported apart; then catch-up: until every partition is current again (a record
+//      arrives with the steady state's delay). Drain rate = the backlog when MirrorMaker resumed
+//      (acked on east, not on west) / catch-up time. Goal: ≥ 2× the produce rate.
 // Records are told apart by their key, `<run id>:<sequence>` (sequence i goes to partition i mod
 // the partition count): offsets cannot be compared across the sites, where MirrorMaker's
 // transaction markers take offsets of their own. Delays are end to end: east's acks=all, MirrorMaker's
 // poll and its transactional write to west (exactly-once: a record is visible only once its
 // transaction commits, and consumers read read_committed), the west consumer's fetch.
 //   npm run bench -- mirror [--runs N] [--seconds S] [--stop-seconds S]
+//   (or $KP_BENCH_MIRROR_SECONDS / $KP_BENCH_MIRROR_STOP_SECONDS; defaults 180 and 60, the issue's)
 import { spawn, spawnSync } from "node:child_process";
 import type { ClusterClient, ProducerHandle, Received } from "../src/clients/cluster";
 import { readStackOutputs, stackClient } from "../src/clients/stack";

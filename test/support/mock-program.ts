@@ -20,13 +20,17 @@ export async function runProgramUnderMocks(
   created: Created[] = [],
   /** Receives the stack's outputs, resolved (secrets unwrapped). */
   resolved: Record<string, unknown> = {},
+  /** Outputs of other stacks (other sites), by the stack name a StackReference asks for. */
+  references: Record<string, Record<string, unknown>> = {},
 ): Promise<Created[]> {
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config)
     .map(([k, v]) => [`kafka-platform:${k}`, typeof v === "string" ? v : JSON.stringify(v)])));
   await pulumi.runtime.setMocks({
     newResource(args) {
       created.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
-      if (args.type === "pulumi:pulumi:StackReference") return { id: args.inputs.name, state: { ...args.inputs, outputs: previous, secretOutputNames: [] } };
+      if (args.type === "pulumi:pulumi:StackReference") {
+        return { id: args.inputs.name, state: { ...args.inputs, outputs: references[args.inputs.name] ?? previous, secretOutputNames: [] } };
+      }
       return { id: `${args.name}-id`, state: { ...args.inputs, ...outputsOf(args.type, args.inputs) } };
     },
     call(args) {
