@@ -1,7 +1,10 @@
 // `dr failback --group G` on the site G returns to (planned: the other site is alive). G must
-// have stopped on the source site; we wait until this site's MirrorMaker has checkpointed exactly
-// the offsets G committed there, then commit their translations here: 0 re-read, 0 skipped.
-// Safe to re-run: the wait is met at once and every partition is kept.
+// have stopped on the source site with nothing left to read there (producers moved first): we
+// wait until this site's MirrorMaker has checkpointed exactly the offsets G committed there, then
+// commit their translations here: 0 re-read, 0 skipped. Why drained: MirrorMaker 2 (3.9) keeps
+// only the newest offset sync per partition when its checkpoint task (re)starts — it restarts
+// whenever the set of groups changes — and cannot translate an offset below it, so a group that
+// stopped mid-topic may never get an exact checkpoint. Safe to re-run: every partition is kept.
 import { ClusterClient, withClient } from "../clients/cluster";
 import { waitUntil } from "../clients/wait";
 import { commitPlan, groupCheckpoints, refuseIfMembers } from "./failover";
@@ -27,6 +30,7 @@ export async function failback(here: Site, links: SourceLink[], group: string, t
       await withClient(new ClusterClient(src.options), async (sc) => {
         await refuseIfMembers(sc, src, group);
         const name = mirroredName(l.flow, here.alias);
+        const behind: string[] = [];
         for (const c of await sc.allGroupOffsets(group)) {
           const local = name(c.topic);
           if (local === undefined) {
@@ -35,6 +39,12 @@ export async function failback(here: Site, links: SourceLink[], group: string, t
           }
           toLocal.set(c.topic, local);
           remote.push(c);
+          const end = (await sc.endOffsets(c.topic)).find((e) => e.partition === c.partition)!.high;
+          if (end > c.offset) behind.push(`${c.topic}[${c.partition}] ${end - c.offset}`);
+        }
+        if (behind.length) {
+          throw new DrRefusal(`group '${group}' has not read everything on '${src.alias}' (records left: ${behind.slice(0, 4).join(", ")}${behind.length > 4 ? ", …" : ""}): ` +
+            `move producers to '${here.alias}' first, let '${group}' finish on '${src.alias}', stop it, then fail back`);
         }
       });
     }

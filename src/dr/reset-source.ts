@@ -1,18 +1,20 @@
 // `dr reset-source --from S`: after site S was rebuilt under the same name, this site's
 // MirrorMaker must not resume from the positions it stored for the old S — a new S's offsets
 // start again at 0, and seeking to an old position silently skips every record below it.
-// It stops this site's MirrorMaker, clears what it stored about S (positions, checkpoints,
-// offset syncs), and starts it again: it then copies the new S from its beginning.
-// Safe to re-run: positions that match S's records (mirrored from the S that runs now) are
-// kept, and nothing stored means nothing to do. Refused while a group's checkpoints from S
-// have not been failed over here (clearing them would lose its translation), unless --force.
+// It stops this site's MirrorMaker, clears the positions it stored for S (tombstones in Connect's
+// offsets topic, which Connect reads as "no position"), and starts it again: it then copies the
+// new S from its beginning. Checkpoints and offset syncs stay: MirrorMaker reads a smaller
+// upstream offset as a rewind and starts over by itself — and a tombstone in the offset-syncs
+// topic would stop its checkpoint task at start (Kafka 3.9 decodes every record there, and a
+// null value fails), which we saw. Safe to re-run: positions that match S's records (mirrored
+// from the S that runs now) are kept, and nothing stored means nothing to do.
 import { ClusterClient, withClient } from "../clients/cluster";
-import { readCheckpoints, readSourceOffsets, readTopicRange, readTopicTail, readTopicToEnd, type SourcePosition, type TopicRecord } from "../clients/mirror-reader";
+import { readSourceOffsets, readTopicRange, readTopicTail, readTopicToEnd, type SourcePosition, type TopicRecord } from "../clients/mirror-reader";
+import { within } from "../clients/wait";
 import { mirrorInternalTopics, remoteTopicName } from "../model/mirror";
 import { READ_TIMEOUT_MS } from "./failover";
 import { mirrorMakerRunning, startMirrorMaker, stopMirrorMaker } from "./mirror-control";
-import { DrRefusal, type Site, type SourceLink } from "./sites";
-import { failoverPlan } from "./translate";
+import type { Site, SourceLink } from "./sites";
 
 const orEmpty = <T>(p: Promise<T[]>): Promise<T[]> => p.catch((e) => ((e as { kind?: string }).kind === "unknown-topic" ? [] : Promise.reject(e)));
 const same = (a: TopicRecord, b: TopicRecord) =>
@@ -41,38 +43,28 @@ async function stalePositions(here: Site, link: SourceLink, positions: SourcePos
 }
 
 export async function resetSource(here: Site, link: SourceLink, force: boolean, print: (line: string) => void): Promise<void> {
+  // --force: clear even positions that match the running source (it then copies everything again: duplicates here).
   const source = link.flow.source;
   const t = mirrorInternalTopics(source);
   const positions = (await orEmpty(readSourceOffsets(here.options, source, READ_TIMEOUT_MS))).filter((p) => p.cluster === undefined || p.cluster === source);
-  const checkpoints = await orEmpty(readCheckpoints(here.options, source, READ_TIMEOUT_MS));
-  if (positions.length === 0 && checkpoints.length === 0) {
+  if (positions.length === 0) {
     print(`reset-source: site '${here.alias}' stores no position of '${source}': nothing to do`);
     return;
   }
-  if (link.source && !force) {
+  // A lost site's stack still answers with its outputs; its cluster does not.
+  const reachable = link.source !== undefined &&
+    await within(15_000, () => withClient(new ClusterClient({ ...link.source!.options, retries: 0 }), (c) => c.describeCluster()), `site '${source}'`).then(() => true, () => false);
+  if (reachable && !force) {
     const stale = await stalePositions(here, link, positions).catch((e) => [`could not compare with '${source}': ${(e as Error).message}`]);
     if (stale.length === 0) {
       print(`reset-source: the ${positions.length} positions site '${here.alias}' stores match '${source}' as it runs now: nothing to do`);
       return;
     }
     print(`reset-source: ${stale.length} stored positions do not match '${source}': ${stale.slice(0, 3).join("; ")}${stale.length > 3 ? "; …" : ""}`);
-  } else if (!link.source) {
-    print(`reset-source: '${source}' cannot be read (${link.sourceProblem}); clearing before it comes back`);
+  } else if (!reachable) {
+    print(`reset-source: '${source}' does not answer (${link.sourceProblem ?? "its brokers are down"}); clearing before it comes back`);
   }
   await withClient(new ClusterClient(here.options), async (client) => {
-    if (!force) {
-      // A group whose translation was not committed here yet would lose it with the checkpoints.
-      const groups = [...new Set(checkpoints.map((c) => c.group))].sort();
-      const pending: string[] = [];
-      for (const g of groups) {
-        const plan = failoverPlan(checkpoints.filter((c) => c.group === g), await client.allGroupOffsets(g));
-        if (plan.some((p) => p.action === "commit")) pending.push(g);
-      }
-      if (pending.length) {
-        throw new DrRefusal(`groups ${pending.map((g) => `'${g}'`).join(", ")} have checkpoints from '${source}' not yet failed over to '${here.alias}': ` +
-          `run \`npm run dr -- failover --group G --stack ${here.stack}\` for each first (or --force to drop them)`);
-      }
-    }
     const handle = { target: here.outputs.target ?? "docker", name: `kp-${here.stack.split("/").at(-1)}` };
     const wasRunning = mirrorMakerRunning(handle);
     if (wasRunning) stopMirrorMaker(handle);
@@ -83,15 +75,11 @@ export async function resetSource(here: Site, link: SourceLink, force: boolean, 
         for (const r of await orEmpty(readTopicToEnd(here.options, topic, READ_TIMEOUT_MS))) if (r.key) seen.set(`${r.partition}:${r.key.toString("hex")}`, { partition: r.partition, key: r.key });
         return [...seen.values()];
       };
-      const cleared: string[] = [];
-      for (const topic of [t.offsets, t.checkpoints, t.offsetSyncs]) {
-        const keys = await keysOf(topic);
-        await client.tombstones(topic, keys);
-        cleared.push(`${keys.length} in ${topic}`);
-      }
+      const keys = await keysOf(t.offsets);
+      await client.tombstones(t.offsets, keys);
       const left = await orEmpty(readSourceOffsets(here.options, source, READ_TIMEOUT_MS));
       if (left.length) throw new Error(`${left.length} positions of '${source}' are still stored after clearing`);
-      print(`  cleared ${cleared.join(", ")}`);
+      print(`  cleared ${keys.length} stored positions in ${t.offsets}`);
     } finally {
       if (wasRunning) {
         startMirrorMaker(handle);
