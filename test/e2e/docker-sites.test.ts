@@ -73,6 +73,8 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
   const westLedger = new Ledger();
   let seq = 0;
   const figures: string[] = [];
+  /** The rebuilt east's records reached west: what makes the last failover's "nothing re-read" mean something. */
+  let newEastOnWest = false;
   const report = (line: string) => { figures.push(line); console.log(`[figures] ${line}`); };
 
   /** Produces `count` records (or until `stop`) at `rate`/s to `site`'s orders, recording what was acknowledged. */
@@ -303,9 +305,11 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
       probe: () => contents("west", "east.orders"), done: (c) => newEast.every((x) => c.some((r) => id(r) === x)), describe: (c) => `${c.length} records`,
     })).map(id));
     expect(newEast.filter((x) => !westCopy.has(x))).toEqual([]);
+    newEastOnWest = true;
   }, 600_000);
 
   it("with traffic stopped before the kill, a failover re-reads nothing", async () => {
+    expect(newEastOnWest, "the rebuilt east's records were mirrored to west").toBe(true);
     // G consumed everything on east and committed; give MirrorMaker a checkpoint, a group sync and a flush.
     await new Promise((r) => setTimeout(r, (E + S + 1) * 1000 + 5_000));
     killSite("east");
