@@ -64,7 +64,9 @@ class Ledger {
 describe("two sites: failover on translated offsets, rebuild from code, failback", () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "kp-e2e-sites-"));
   const s = {} as Record<Site, TestStack>;
-  const client = (site: Site) => new ClusterClient({ bootstrapServers: s[site].outputs().bootstrapServers.split(","), clientId: "e2e-sites", retries: 2 });
+  // Few retries: a dead site must fail fast. Consumers get more: a fresh cluster answers
+  // COORDINATOR_NOT_AVAILABLE for seconds while it creates __consumer_offsets.
+  const client = (site: Site, retries = 2) => new ClusterClient({ bootstrapServers: s[site].outputs().bootstrapServers.split(","), clientId: "e2e-sites", retries });
   const dr = (args: string[], timeoutMs = 180_000): Promise<RunResult> =>
     runAsync("node", ["-r", "ts-node/register/transpile-only", "src/dr/main.ts", ...args], { env: s.east.env, timeoutMs });
   const up = (site: Site, extra: string[] = []) => s[site].pulumi(["up", "--yes", "--skip-preview", ...extra], 900_000);
@@ -146,14 +148,19 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
     expect(westStatus.stdout).toContain("mirrormaker: alive");
 
     const stopConsumer = new AbortController();
-    const eastClient = client("east");
+    const eastClient = client("east", 10);
     let reading = false;
+    let ended: string | undefined;
     const consuming = eastClient.consume({
       topic: "orders", group: G, fromBeginning: true, signal: stopConsumer.signal, onFirstFetch: () => { reading = true; },
       onMessage: (m) => { eastLedger.add(m.topic, m.partition, m.value); },
-    }).catch(() => ({ count: -1 })); // the site dies under it
-    await waitUntil({ what: "the consumer on east to read", probe: async () => reading, done: (r) => r, describe: () => "not yet", timeoutMs: 60_000 });
-    const p = await eastClient.producer();
+    }).then(() => { ended = "ended"; }, (e: Error) => { ended = e.message; }); // once the site dies under it
+    await waitUntil({
+      what: "the consumer on east to read", timeoutMs: 90_000, describe: () => "not yet",
+      probe: async () => { if (ended) throw new Error(`the consumer stopped before the kill: ${ended}`); return reading; }, done: (r) => r,
+    });
+    const producerClient = client("east"); // fails fast once the site is dead
+    const p = await producerClient.producer();
     let killedAt = 0;
     const load = produce("east", p, { rate: RATE, stop: () => killedAt > 0 });
     await new Promise((r) => setTimeout(r, 20_000));
@@ -167,6 +174,7 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
     stopConsumer.abort();
     await Promise.race([consuming, new Promise((r) => setTimeout(r, 15_000))]);
     void eastClient.close();
+    void producerClient.close();
     report(`load: ${sent} records sent to east in ${seconds.toFixed(1)} s (${(sent / seconds).toFixed(0)}/s), ${acked.length} acknowledged; ${eastLedger.seen.length} consumed by ${G} on east; ${killed} east containers killed`);
 
     const failover = await dr(["failover", "--group", G, "--stack", stacks.west]);
@@ -184,7 +192,7 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
     });
 
     let firstAt = 0;
-    await withClient(client("west"), (c) => c.consume({
+    await withClient(client("west", 10), (c) => c.consume({
       topic: "east.orders", group: G, idleMs: 8_000, maxMs: 120_000, firstFetchTimeoutMs: 60_000,
       onMessage: (m) => { firstAt ||= Date.now(); westLedger.add(m.topic, m.partition, m.value); },
     }));
@@ -214,7 +222,7 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
       await prod.close();
     });
     // G reads west's own orders too, then stops, caught up.
-    await withClient(client("west"), (c) => c.consume({
+    await withClient(client("west", 10), (c) => c.consume({
       topic: "orders", topics: ["orders", "east.orders"], group: G, fromBeginning: true, idleMs: 8_000, maxMs: 120_000, firstFetchTimeoutMs: 60_000,
       onMessage: (m) => { westLedger.add(m.topic, m.partition, m.value); },
     }));
@@ -266,7 +274,7 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
     expect(early.code, early.stdout + early.stderr).toBe(3);
     expect(early.stderr).toContain(`refused: group '${G}' has not read everything on 'west'`);
     // Producers have moved to east: G finishes on west, then stops.
-    await withClient(client("west"), (c) => c.consume({
+    await withClient(client("west", 10), (c) => c.consume({
       topic: "orders", topics: ["orders", "east.orders"], group: G, idleMs: 8_000, maxMs: 120_000, firstFetchTimeoutMs: 60_000,
       onMessage: (m) => { westLedger.add(m.topic, m.partition, m.value); },
     }));
@@ -282,7 +290,7 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
       await prod.close();
     });
     const resumed = new Ledger();
-    await withClient(client("east"), (c) => c.consume({
+    await withClient(client("east", 10), (c) => c.consume({
       topic: "orders", topics: ["orders", "west.orders"], group: G, fromBeginning: true, idleMs: 8_000, maxMs: 120_000, firstFetchTimeoutMs: 60_000,
       onMessage: (m) => { resumed.add(m.topic, m.partition, m.value); },
     }));
@@ -316,7 +324,7 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
     const failover = await dr(["failover", "--group", G, "--stack", stacks.west]);
     expect(failover.code, failover.stdout + failover.stderr).toBe(0);
     const again = new Ledger();
-    await withClient(client("west"), (c) => c.consume({
+    await withClient(client("west", 10), (c) => c.consume({
       topic: "east.orders", group: G, idleMs: 8_000, maxMs: 60_000, firstFetchTimeoutMs: 60_000,
       onMessage: (m) => { again.add(m.topic, m.partition, m.value); },
     }));
