@@ -55,6 +55,12 @@ const median = (xs: number[]) => {
 };
 const envInt = (name: string) => (process.env[name] && /^\d+$/.test(process.env[name]!) ? Number(process.env[name]) : undefined);
 
+/** Whether west's MirrorMaker runs exactly-once, as its rendered mm2.properties says. */
+function exactlyOnce(container: string): boolean {
+  const r = spawnSync("docker", ["exec", container, "cat", "/etc/kafka/mm2.properties"], { encoding: "utf8", timeout: 30_000 });
+  return /exactly\.once\.source\.support=enabled/.test(r.stdout ?? "");
+}
+
 /** docker, asynchronously (producing goes on meanwhile); resolves with stdout, rejects with stderr's last line. Bounded. */
 function docker(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -416,7 +422,9 @@ export async function benchMirror(runs: number, opts: MirrorBenchOptions = {}): 
       `            drain ${n0(drain.drainRate)} msg/s = ${ratio.toFixed(2)}× the produce rate (${drain.rate.toFixed(1)} msg/s)   goal ≥ 2×: ${ratio >= 2 ? "met" : "MISSED"}`,
       `            (backlog when MirrorMaker resumed / time to current again; it moved ${n0(moved)} msg/s = ${(moved / drain.rate).toFixed(2)}× meanwhile, new records included; ` +
         `${n0(drain.missing)} missing, ${n0(drain.duplicates)} twice)`,
-      `  read_committed, as MirrorMaker writes exactly-once: a record counts once the transaction that wrote it commits (one per poll: transaction.boundary=poll)`,
+      exactlyOnce(container)
+        ? "  exactly-once MirrorMaker, read_committed: a record counts once the transaction that wrote it commits (one per poll: transaction.boundary=poll)"
+        : "  MirrorMaker without exactly-once (kafka-platform:mirrorMaker.exactlyOnce: false): a record counts as soon as it is written on west",
     ].join("\n"));
   } finally {
     await east.close();
