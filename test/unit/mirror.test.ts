@@ -31,11 +31,11 @@ function problems(r: RawEstate): string[] {
 }
 
 describe("mirror flows in the topology", () => {
-  it("parse with defaults: site = stack, prefix policy, every group, exactly-once on", () => {
+  it("parse with defaults: site = stack, prefix policy, every group, exactly-once off", () => {
     const spec = parseEstate(raw([{ from: "east", topics: ["orders", "audit\\..*"] }]));
     expect(spec.site).toBe("west");
     expect(spec.mirror).toEqual({
-      heapMb: 256, exactlyOnce: true, flushIntervalMs: 1000,
+      heapMb: 256, exactlyOnce: false, flushIntervalMs: 1000,
       flows: [{
         source: "east", stack: "east", topics: ["orders", "audit\\..*"], groups: ".*", policy: "prefix",
         intervals: { checkpointSeconds: 5, groupSyncSeconds: 5, refreshSeconds: 30, heartbeatSeconds: 1, offsetLagMax: 100 },
@@ -81,7 +81,7 @@ describe("mirror flows in the topology", () => {
 });
 
 describe("mm2.properties", () => {
-  const spec = parseEstate(raw([{ from: "east", topics: ["orders"], intervals: { checkpointSeconds: 1, groupSyncSeconds: 1, offsetLagMax: 10 } }])) as EstateSpec;
+  const spec = parseEstate(raw([{ from: "east", topics: ["orders"], intervals: { checkpointSeconds: 1, groupSyncSeconds: 1, offsetLagMax: 10 } }], { mirrorMaker: { exactlyOnce: true } })) as EstateSpec;
   const input = {
     spec,
     local: { alias: "west", bootstrapServers: ["kp-west-kafka-0:9091", "kp-west-kafka-1:9091"] },
