@@ -148,7 +148,11 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
     expect(westStatus.stdout).toContain("mirrormaker: alive");
 
     const stopConsumer = new AbortController();
-    const eastClient = client("east", 10);
+    // The group's coordinator first (a fresh cluster creates __consumer_offsets for seconds): the
+    // consumer itself retries little, so that it stops for good once its site is killed — a
+    // consumer that retried on would rejoin the rebuilt east later, as a member nobody started.
+    await waitUntil({ what: "east's group coordinator", probe: () => withClient(client("east"), (c) => c.describeGroup(G)), done: () => true, describe: () => "not yet", timeoutMs: 90_000 });
+    const eastClient = client("east");
     let reading = false;
     let ended: string | undefined;
     const consuming = eastClient.consume({
@@ -173,8 +177,7 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
     const { sent, seconds } = await load;
     stopConsumer.abort();
     await Promise.race([consuming, new Promise((r) => setTimeout(r, 15_000))]);
-    void eastClient.close();
-    void producerClient.close();
+    await Promise.race([Promise.all([eastClient.close(), producerClient.close()]), new Promise((r) => setTimeout(r, 15_000))]);
     report(`load: ${sent} records sent to east in ${seconds.toFixed(1)} s (${(sent / seconds).toFixed(0)}/s), ${acked.length} acknowledged; ${eastLedger.seen.length} consumed by ${G} on east; ${killed} east containers killed`);
 
     const failover = await dr(["failover", "--group", G, "--stack", stacks.west]);
