@@ -77,6 +77,12 @@ function docker(args: string[]): Promise<string> {
 const running = async (container: string) => (await docker(["inspect", "-f", "{{.State.Running}}", container]).catch(() => "missing")) === "true";
 
 /** Waits (bounded) until `done`, failing early when `check` throws (a producer or consumer failed). */
+/** Reports what was produced, then waits until every acknowledged record has arrived on west. */
+async function allOnWest(tag: string, produced: { acked: number; seconds: number; rate: number }, rx: { count: number }, check: () => void): Promise<void> {
+  console.log(`${tag}: produced ${n0(produced.acked)} records in ${s1(produced.seconds * 1000)} (${produced.rate.toFixed(1)} msg/s acked)`);
+  await waitFor(`all ${n0(produced.acked)} records on west`, () => rx.count >= produced.acked, TAIL_TIMEOUT_MS, () => `${n0(rx.count)} arrived`, check);
+}
+
 async function waitFor(what: string, done: () => boolean, timeoutMs: number, state: () => string, check: () => void): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!done()) {
@@ -276,9 +282,7 @@ async function delayRun(sites: Sites, run: number, runs: number, seconds: number
       } finally {
         produced = await traffic.stop();
       }
-      console.log(`${tag}: produced ${n0(produced.acked)} records in ${s1(produced.seconds * 1000)} (${produced.rate.toFixed(1)} msg/s acked)`);
-      await waitFor(`all ${n0(produced.acked)} records on west`, () => rx.count >= produced.acked, TAIL_TIMEOUT_MS,
-        () => `${n0(rx.count)} arrived`, consumer.check);
+      await allOnWest(tag, produced, rx, consumer.check);
     } finally {
       await producer.close();
     }
@@ -351,9 +355,7 @@ async function drainRun(sites: Sites, stopSeconds: number, liveDelayMs: number):
       } finally {
         produced = await traffic.stop();
       }
-      console.log(`${tag}: produced ${n0(produced.acked)} records in ${s1(produced.seconds * 1000)} (${produced.rate.toFixed(1)} msg/s acked)`);
-      await waitFor(`all ${n0(produced.acked)} records on west`, () => rx.count >= produced.acked, TAIL_TIMEOUT_MS,
-        () => `${n0(rx.count)} arrived`, consumer.check);
+      await allOnWest(tag, produced, rx, consumer.check);
     } finally {
       await producer.close();
     }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { SourceSite } from "../config/remote-sites";
-import { CONFIG_DIR, jvmEnv, jvmMemoryMb, MIRROR_FILES, PORTS } from "../model/layout";
+import { jvmEnv, jvmMemoryMb, MIRROR_FILES, PORTS } from "../model/layout";
 import { renderMirrorMakerProperties } from "../model/mirror";
 import { nodeName } from "../model/naming";
 import type { EstateSpec } from "../model/spec";
@@ -47,7 +47,7 @@ export class MirrorMaker extends pulumi.ComponentResource {
       memoryMb: jvmMemoryMb(m.heapMb),
       ports: [...(m.exactlyOnce ? [PORTS.mirrorMakerRest] : []), ...(spec.monitoring.jmx ? [PORTS.jmxMetrics] : [])],
       publish: [],
-      healthcheck: probe ? ["kafka-health", "tcp", String(probe)] : ["test", "-f", `${CONFIG_DIR}/mm2.properties`],
+      healthcheck: probe ? ["kafka-health", "tcp", String(probe)] : ["test", "-f", MIRROR_FILES.config],
       linked: true,
     }, this, args.dependsOn);
     this.ready = node.ready;

@@ -3,7 +3,7 @@
 // Refused while G has members here. Safe to re-run: a second run finds every partition kept.
 import { ClusterClient, withClient } from "../clients/cluster";
 import { readCheckpoints } from "../clients/mirror-reader";
-import { DrRefusal, type Site, type SourceLink } from "./sites";
+import { DrRefusal, orEmpty, type Site, type SourceLink } from "./sites";
 import { describePlan, failoverPlan, type CheckpointLike, type PartitionPlan } from "./translate";
 
 export const READ_TIMEOUT_MS = 30_000;
@@ -12,10 +12,7 @@ export const READ_TIMEOUT_MS = 30_000;
 export async function groupCheckpoints(here: Site, links: SourceLink[], group: string): Promise<CheckpointLike[]> {
   const all: CheckpointLike[] = [];
   for (const l of links) {
-    const cps = await readCheckpoints(here.options, l.flow.source, READ_TIMEOUT_MS).catch((e) => {
-      if ((e as { kind?: string }).kind === "unknown-topic") return []; // no checkpoint emitted yet from that source
-      throw e;
-    });
+    const cps = await orEmpty(readCheckpoints(here.options, l.flow.source, READ_TIMEOUT_MS));
     all.push(...cps.filter((c) => c.group === group));
   }
   return all;

@@ -14,9 +14,8 @@ import { within } from "../clients/wait";
 import { mirrorInternalTopics, remoteTopicName } from "../model/mirror";
 import { READ_TIMEOUT_MS } from "./failover";
 import { mirrorMakerRunning, startMirrorMaker, stopMirrorMaker } from "./mirror-control";
-import type { Site, SourceLink } from "./sites";
+import { orEmpty, type Site, type SourceLink } from "./sites";
 
-const orEmpty = <T>(p: Promise<T[]>): Promise<T[]> => p.catch((e) => ((e as { kind?: string }).kind === "unknown-topic" ? [] : Promise.reject(e)));
 const same = (a: TopicRecord, b: TopicRecord) =>
   a.timestamp === b.timestamp && Buffer.compare(a.key ?? Buffer.alloc(0), b.key ?? Buffer.alloc(0)) === 0 && Buffer.compare(a.value ?? Buffer.alloc(0), b.value ?? Buffer.alloc(0)) === 0;
 

@@ -27,6 +27,9 @@ export interface SourceLink {
   sourceProblem?: string;
 }
 
+/** A read of a topic that may not exist yet (nothing mirrored, no checkpoint emitted): empty, not an error. */
+export const orEmpty = <T>(p: Promise<T[]>): Promise<T[]> => p.catch((e) => ((e as { kind?: string }).kind === "unknown-topic" ? [] : Promise.reject(e)));
+
 const clientOpts = { requestTimeoutMs: 10_000, connectionTimeoutMs: 3_000, retries: 1, clientId: "kp-dr" };
 
 export function loadSite(stack: string, env?: NodeJS.ProcessEnv): Site {

@@ -7,10 +7,9 @@ import { within } from "../clients/wait";
 import { decodeCheckpoint } from "../model/mm2-records";
 import { mirrorInternalTopics } from "../model/mirror";
 import { READ_TIMEOUT_MS } from "./failover";
-import { mirroredName, type Site, type SourceLink } from "./sites";
+import { mirroredName, orEmpty, type Site, type SourceLink } from "./sites";
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const orEmpty = <T>(p: Promise<T[]>): Promise<T[]> => p.catch((e) => ((e as { kind?: string }).kind === "unknown-topic" ? [] : Promise.reject(e)));
 
 export interface FlowStatus {
   source: string;
