@@ -2,14 +2,16 @@
 // MirrorMaker 2 on a network that links them. Kill one site hard under load, fail a consumer
 // group over on translated offsets, rebuild the lost site from code, fail back — and count every
 // record by its sequence number. Figures go to the test's output (the closing note reports them).
+import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterClient, withClient, type ProducerHandle } from "../../src/clients/cluster";
 import { readTopicToEnd } from "../../src/clients/mirror-reader";
 import { waitUntil } from "../../src/clients/wait";
-import { run, runAsync, type RunResult } from "../support/exec";
+import { repoRoot, run, runAsync, type RunResult } from "../support/exec";
 import { promQuery } from "../support/metrics";
 import { portBlock } from "../support/ports";
 import { TestStack } from "../support/stack";
@@ -78,6 +80,8 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
   /** The rebuilt east's records reached west: what makes the last failover's "nothing re-read" mean something. */
   let newEastOnWest = false;
   const report = (line: string) => { figures.push(line); console.log(`[figures] ${line}`); };
+  /** Processes the test started: killed in afterAll whatever happened. */
+  const children: ChildProcess[] = [];
 
   /** Produces `count` records (or until `stop`) at `rate`/s to `site`'s orders, recording what was acknowledged. */
   async function produce(site: Site, p: ProducerHandle, o: { rate: number; count?: number; stop?: () => boolean }): Promise<{ sent: number; seconds: number }> {
@@ -112,6 +116,7 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
   });
 
   afterAll(() => {
+    for (const c of children) c.kill("SIGKILL");
     for (const site of ["west", "east"] as Site[]) s[site]?.cleanup();
     run("docker", ["network", "rm", link]);
     fs.rmSync(stateDir, { recursive: true, force: true });
@@ -147,21 +152,25 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
     expect(westStatus.code, westStatus.stdout + westStatus.stderr).toBe(0);
     expect(westStatus.stdout).toContain("mirrormaker: alive");
 
-    const stopConsumer = new AbortController();
-    // The group's coordinator first (a fresh cluster creates __consumer_offsets for seconds): the
-    // consumer itself retries little, so that it stops for good once its site is killed — a
-    // consumer that retried on would rejoin the rebuilt east later, as a member nobody started.
+    // The group's coordinator first: a fresh cluster creates __consumer_offsets for seconds.
     await waitUntil({ what: "east's group coordinator", probe: () => withClient(client("east"), (c) => c.describeGroup(G)), done: () => true, describe: () => "not yet", timeoutMs: 90_000 });
-    const eastClient = client("east");
+    // G's application on east runs in a process of its own and is SIGKILLed with the site.
+    const app = spawn("node", ["-r", "ts-node/register/transpile-only", "test/support/consumer-process.ts", s.east.outputs().bootstrapServers, "orders", G], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(app);
     let reading = false;
-    let ended: string | undefined;
-    const consuming = eastClient.consume({
-      topic: "orders", group: G, fromBeginning: true, signal: stopConsumer.signal, onFirstFetch: () => { reading = true; },
-      onMessage: (m) => { eastLedger.add(m.topic, m.partition, m.value); },
-    }).then(() => { ended = "ended"; }, (e: Error) => { ended = e.message; }); // once the site dies under it
+    let appErr = "";
+    app.stderr.on("data", (d) => (appErr += d));
+    const appExited = new Promise<number | null>((r) => app.on("close", (code) => r(code)));
+    readline.createInterface({ input: app.stdout }).on("line", (line) => {
+      const m = JSON.parse(line) as { ready?: true; topic: string; partition: number; value: string };
+      if (m.ready) reading = true;
+      else eastLedger.add(m.topic, m.partition, m.value);
+    });
+    let appCode: number | null | undefined;
+    void appExited.then((c) => { appCode = c; });
     await waitUntil({
       what: "the consumer on east to read", timeoutMs: 90_000, describe: () => "not yet",
-      probe: async () => { if (ended) throw new Error(`the consumer stopped before the kill: ${ended}`); return reading; }, done: (r) => r,
+      probe: async () => { if (appCode !== undefined) throw new Error(`the consumer stopped before the kill (${appCode}): ${appErr}`); return reading; }, done: (r) => r,
     });
     const producerClient = client("east"); // fails fast once the site is dead
     const p = await producerClient.producer();
@@ -174,10 +183,10 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
 
     killedAt = Date.now();
     const killed = killSite("east");
+    app.kill("SIGKILL");
+    await appExited; // every line it printed has been read
     const { sent, seconds } = await load;
-    stopConsumer.abort();
-    await Promise.race([consuming, new Promise((r) => setTimeout(r, 15_000))]);
-    await Promise.race([Promise.all([eastClient.close(), producerClient.close()]), new Promise((r) => setTimeout(r, 15_000))]);
+    await Promise.race([producerClient.close(), new Promise((r) => setTimeout(r, 15_000))]);
     report(`load: ${sent} records sent to east in ${seconds.toFixed(1)} s (${(sent / seconds).toFixed(0)}/s), ${acked.length} acknowledged; ${eastLedger.seen.length} consumed by ${G} on east; ${killed} east containers killed`);
 
     const failover = await dr(["failover", "--group", G, "--stack", stacks.west]);

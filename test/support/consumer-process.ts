@@ -1,0 +1,15 @@
+// A consumer group member in a process of its own: the application of a site, which dies with
+// the site (SIGKILL) and so can never come back as a member of a rebuilt site, as a kafkajs
+// consumer in the test's own process did (it restarts itself after a crash).
+// argv: bootstrap servers (comma-separated), topic, group. stdout: one JSON line per record,
+// {"ready":true} after the first fetch.
+import { ClusterClient } from "../../src/clients/cluster";
+
+const [bootstrap, topic, group] = process.argv.slice(2);
+const out = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
+const client = new ClusterClient({ bootstrapServers: bootstrap.split(","), clientId: "e2e-app", retries: 2 });
+client.consume({
+  topic, group, fromBeginning: true,
+  onFirstFetch: () => out({ ready: true }),
+  onMessage: (m) => { out({ topic: m.topic, partition: m.partition, value: m.value }); },
+}).then(() => process.exit(0), (e: Error) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
