@@ -16,6 +16,8 @@ import { loadEstate, loadUserPasswords } from "./config/load";
 import { previousTopics } from "./config/previous";
 import { resolveSources } from "./config/remote-sites";
 import { mtlsProfile, scramProfile, type Profile } from "./model/profiles";
+import { showPattern } from "./model/acls";
+import { MIRROR_USER, mirrorPrincipals, readerUser } from "./model/mirror-acls";
 import { ADMIN_USER, EXPORTER_USER, SCRAM } from "./model/security";
 import { refusalMessage, refusedTopicChanges } from "./model/topic-changes";
 import { createPlatform } from "./platforms";
@@ -27,12 +29,14 @@ export = async () => {
     throw new pulumi.RunError(refusalMessage(refused));
   }
   // Other sites' addresses, from their stacks: a flow whose source is not deployed yet waits.
-  const sources = await resolveSources(spec.mirror.flows);
+  const sources = await resolveSources(spec.mirror.flows, spec.site);
   const platform = createPlatform(spec);
   const secure = spec.security.enabled;
   const scramClients = secure && spec.security.clientAuth === "scram";
-  // Declared users plus the platform's own (the lag exporter's principal on a secure stack).
-  const allUsers = [...spec.users, ...(secure && spec.monitoring.enabled ? [EXPORTER_USER] : [])];
+  // Declared users plus the platform's own on a secure stack: the lag exporter's, this site's
+  // MirrorMaker's, and those other sites' MirrorMakers read this one as.
+  const mirrorUsers = secure ? mirrorPrincipals(spec) : [];
+  const allUsers = [...spec.users, ...(secure && spec.monitoring.enabled ? [EXPORTER_USER] : []), ...mirrorUsers];
   const external = exposeBrokers(spec, platform);
   const tls = secure ? new ClusterTls("tls", { spec, users: allUsers, hostAddresses: external, dnsNames: (h) => platform.dnsNames(h) }) : undefined;
   const scram = scramClients ? new ScramUsers("scram", { users: allUsers, configured: loadUserPasswords() }) : undefined;
@@ -48,6 +52,7 @@ export = async () => {
     ? new MirrorMaker("mirrormaker", {
         spec, platform, sources,
         localBootstrapServers: cluster.internalBootstrapServers.split(","),
+        secure: scram && tls ? { password: scram.passwords[MIRROR_USER], trust: tls.trust } : undefined,
         dependsOn: [...cluster.brokers, declared, access],
       })
     : undefined;
@@ -77,7 +82,15 @@ export = async () => {
   const declaredTopics = spec.topics.map(({ name, partitions, replicationFactor, config, allowDelete }) => ({ name, partitions, replicationFactor, config, allowDelete }));
   const security = secure ? { clientAuth: spec.security.clientAuth, acls: access.aclCount } : { clientAuth: "none" };
   /** Who may do what (the platform's own principals too): the smoke test checks each one's allowed and denied operations. */
-  const principals = secure ? allUsers.map((u) => ({ name: u.name, roles: u.roles })) : undefined;
+  const principals = secure ? allUsers.filter((u) => !mirrorUsers.includes(u)).map((u) => ({ name: u.name, roles: u.roles })) : undefined;
+  /** Per reading site: the principal this site granted it, and whom to trust (read by that site's program, a secret). */
+  const mirrorGrants = scram && tls && spec.mirror.readers.length
+    ? pulumi.secret(pulumi.all([tls.trust, ...spec.mirror.readers.map((r) => scram.passwords[readerUser(r.site)])]).apply(([trust, ...passwords]) =>
+        Object.fromEntries(spec.mirror.readers.map((r, i) => [r.site, {
+          username: readerUser(r.site), password: passwords[i], trust,
+          topics: r.topics.map(showPattern), groups: r.groups.map(showPattern),
+        }]))))
+    : undefined;
   const caCertificate = tls?.caCertificate;
   const lagExporterUrl = monitoring?.lagExporterUrl;
   const prometheusUrl = monitoring?.prometheusUrl;
@@ -122,7 +135,7 @@ export = async () => {
   // The contract other tools (smoke test, console tools, benchmarks) read. A plaintext stack has
   // no security outputs: left out, not undefined (Pulumi warns about each undefined output).
   const outputs = {
-    target, site, siteBootstrapServers, mirrors, bootstrapServers, internalBootstrapServers, brokers, zookeeperConnect, topics, declaredTopics, security, principals,
+    target, site, siteBootstrapServers, mirrors, mirrorGrants, bootstrapServers, internalBootstrapServers, brokers, zookeeperConnect, topics, declaredTopics, security, principals,
     caCertificate, certificatesExpireAt, users, clients, connectionProfiles, lagExporterUrl, prometheusUrl, grafanaUrl, grafanaAdminPassword,
   };
   return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));

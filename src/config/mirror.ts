@@ -2,7 +2,9 @@
 // MirrorMaker's sizing (`kafka-platform:mirrorMaker`). Pure: which flows can run now (is the
 // source deployed?) is decided later, from the source's stack outputs.
 import { Issues, NS, show } from "./issues";
-import type { MirrorFlowSpec, MirrorSpec, TopicSpec } from "../model/spec";
+import { parsePattern, patternMatches, type Pattern } from "../model/acls";
+import { regexToPatterns } from "../model/mirror-acls";
+import type { MirrorFlowSpec, MirrorReaderSpec, MirrorSpec, SecuritySpec, TopicSpec } from "../model/spec";
 
 /** A cluster alias becomes a topic prefix and part of internal topic names: no dots, no spaces. */
 const ALIAS = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -34,7 +36,81 @@ function pattern(issues: Issues, where: string, v: unknown): string | undefined 
   return s;
 }
 
-export function parseMirrorMaker(issues: Issues, v: unknown): Omit<MirrorSpec, "flows"> | undefined {
+/**
+ * On a secure site, this site's MirrorMaker principal gets ACLs from the flows: what they name
+ * must be expressible as ACL patterns, and it authenticates with SCRAM.
+ */
+export function checkSecureMirrors(issues: Issues, source: string, flows: MirrorFlowSpec[], security: SecuritySpec): void {
+  if (security.clientAuth !== "scram") {
+    issues.add(`${NS}:security.clientAuth`, `'${security.clientAuth}' on a site with mirrors: MirrorMaker authenticates to sites with SCRAM; use scram`);
+  }
+  const acl = "ACLs can say only names, name.* and .* (alternatives with |)";
+  for (const f of flows) {
+    const w = `${source}: mirror from '${f.source}'`;
+    if (!regexToPatterns(f.groups)) issues.add(`${w}: groups`, `${show(f.groups)} on a secure site: ${acl}`);
+    if (f.policy === "identity") {
+      for (const t of f.topics.filter((t) => !regexToPatterns(t))) issues.add(`${w}: topics`, `${show(t)} with the identity policy on a secure site: ${acl}`);
+    }
+  }
+}
+
+/** `mirrorReaders:` of a secure site: which sites' MirrorMakers may read which of its topics. */
+export function parseMirrorReaders(
+  issues: Issues, v: unknown, source: string, site: string | undefined, topics: TopicSpec[], security: SecuritySpec | undefined,
+): MirrorReaderSpec[] {
+  if (v === undefined) return [];
+  const w0 = `${source}: mirrorReaders`;
+  if (!Array.isArray(v)) {
+    issues.add(w0, `${show(v)} is not a list`);
+    return [];
+  }
+  if (security && !security.enabled && v.length > 0) {
+    issues.add(w0, `${v.length} declared, but ${NS}:security.enabled is false: every site may read this one already (grants need security)`);
+    return [];
+  }
+  if (security?.clientAuth === "mtls" && v.length > 0) {
+    issues.add(w0, "MirrorMakers read with SCRAM: grants need security.clientAuth scram");
+    return [];
+  }
+  const out: MirrorReaderSpec[] = [];
+  const seen = new Set<string>();
+  v.forEach((r: unknown, i: number) => {
+    const name = (r as { site?: unknown })?.site;
+    const w = typeof name === "string" ? `${w0}: site '${name}'` : `${w0}[${i}]`;
+    const o = issues.object(w, r, ["site", "topics", "groups"]);
+    if (!o) return;
+    let ok = true;
+    const alias = issues.str(`${w}: site`, name, ALIAS, "a site alias: letters, digits, '_' and '-'");
+    if (alias === undefined) ok = false;
+    else if (alias === site) {
+      issues.add(`${w}: site`, "is this site: its own MirrorMaker has its own principal");
+      ok = false;
+    } else if (seen.has(alias)) {
+      issues.add(`${w}: site`, "is listed twice: list its topics together");
+      ok = false;
+    } else seen.add(alias);
+    const list = (key: "topics" | "groups", check: (p: Pattern, raw: string) => string | undefined): Pattern[] | undefined => {
+      const val = key === "groups" ? o.groups ?? ["*"] : o.topics;
+      if (!Array.isArray(val) || val.length === 0) {
+        issues.add(`${w}: ${key}`, `${show(val)} is not a non-empty list of names or prefix*`);
+        return undefined;
+      }
+      const ps: Pattern[] = [];
+      val.forEach((x: unknown, j: number) => {
+        const problem = typeof x !== "string" || !/^[a-zA-Z0-9._-]*\*?$/.test(x) || x === "" ? "is not a name, prefix* or *" : check(parsePattern(x), x);
+        if (problem) issues.add(`${w}: ${key}[${j}]`, `${show(x)} ${problem}`);
+        else ps.push(parsePattern(x as string));
+      });
+      return ps.length === val.length ? ps : undefined;
+    };
+    const granted = list("topics", (p) => (topics.some((t) => patternMatches(p, t.name)) ? undefined : "matches no declared topic"));
+    const groups = list("groups", () => undefined);
+    if (ok && granted && groups) out.push({ site: alias!, topics: granted, groups });
+  });
+  return out;
+}
+
+export function parseMirrorMaker(issues: Issues, v: unknown): Omit<MirrorSpec, "flows" | "readers"> | undefined {
   const w = `${NS}:mirrorMaker`;
   const o = issues.object(w, v ?? {}, ["heapMb", "exactlyOnce", "flushIntervalMs"]);
   if (!o) return undefined;

@@ -1,7 +1,7 @@
 // Turns raw stack config and a topology document into an EstateSpec, or throws one
 // ConfigError listing every problem with its key and value. Pure: no Pulumi, no I/O.
 import { Issues, NS, show } from "./issues";
-import { parseMirrorMaker, parseMirrors, parseSite } from "./mirror";
+import { checkSecureMirrors, parseMirrorMaker, parseMirrorReaders, parseMirrors, parseSite } from "./mirror";
 import { parseMonitoring } from "./monitoring";
 import { checkReplication } from "./replication";
 import { parseEnvironment, parsePrincipals, parseSecurity } from "./security";
@@ -54,10 +54,8 @@ export function parseEstate(raw: RawEstate): EstateSpec {
   const mirrorMaker = parseMirrorMaker(issues, raw.config.mirrorMaker);
   const flows = parseMirrors(issues, doc.mirrors, raw.topologySource, site, topics);
   const mirrored = flows.length > 0 || (Array.isArray(doc.mirrors) && doc.mirrors.length > 0);
-  if (mirrored && security?.enabled) {
-    // Not yet: the MirrorMaker's own principals on both sites (least privilege) are the next step.
-    issues.add(`${raw.topologySource}: mirrors`, "mirroring between secure sites is not supported yet: use plaintext sites (environment: dev) for now");
-  }
+  const readers = parseMirrorReaders(issues, doc.mirrorReaders, raw.topologySource, site, topics, security);
+  if (mirrored && security?.enabled) checkSecureMirrors(issues, raw.topologySource, flows, security);
   if (mirrored && target?.kind === "docker" && !target.siteNetwork) {
     issues.add(`${NS}:docker.siteNetwork`, `is unset, and ${raw.topologySource} declares mirrors: set the network that links the sites (e.g. kp-sites)`);
   }
@@ -77,7 +75,7 @@ export function parseEstate(raw: RawEstate): EstateSpec {
     users,
     groups,
     site: site!,
-    mirror: { ...mirrorMaker!, flows },
+    mirror: { ...mirrorMaker!, flows, readers },
     topologySource: raw.topologySource,
   };
 }
@@ -139,7 +137,7 @@ function parseZooKeeper(issues: Issues, v: unknown): ZooKeeperSpec | undefined {
 
 function parseTopology(issues: Issues, doc: unknown, source: string, brokers?: number): TopicSpec[] {
   if (doc === undefined || doc === null) return [];
-  const o = issues.object(source, doc, ["topics", "users", "groups", "mirrors"]);
+  const o = issues.object(source, doc, ["topics", "users", "groups", "mirrors", "mirrorReaders"]);
   if (!o || o.topics === undefined) return [];
   if (!Array.isArray(o.topics)) {
     issues.add(`${source}: topics`, `${show(o.topics)} is not a list`);

@@ -1,6 +1,6 @@
 // Security settings and principals (users, groups, roles, quotas) of an estate. Pure.
 import { parsePattern, patternMatches, type Role } from "../model/acls";
-import { RESERVED_USERS } from "../model/security";
+import { RESERVED_USER_PREFIX, RESERVED_USERS } from "../model/security";
 import { Issues, NS, show } from "./issues";
 import type { Environment, QuotaSpec, SecuritySpec, TopicSpec, UserSpec } from "../model/spec";
 
@@ -116,8 +116,11 @@ export function parsePrincipals(
     if (typeof name !== "string" || !NAME.test(name)) {
       issues.add(`users[${i}]`, `invalid user name ${show(name)} (1–64 of a-z A-Z 0-9 . _ -)`);
       ok = false;
-    } else if (RESERVED_USERS.includes(name)) {
-      issues.add(w, `'${name}' is made by the platform (${name === "admin" ? "the admin principal" : "the lag exporter's principal"}); pick another name`);
+    } else if (Object.hasOwn(RESERVED_USERS, name)) {
+      issues.add(w, `'${name}' is made by the platform (${RESERVED_USERS[name]}); pick another name`);
+      ok = false;
+    } else if (name.startsWith(RESERVED_USER_PREFIX.prefix)) {
+      issues.add(w, `names starting '${RESERVED_USER_PREFIX.prefix}' are made by the platform (${RESERVED_USER_PREFIX.what}); pick another name`);
       ok = false;
     } else if (seen.has(name)) {
       issues.add(`users[${i}]`, `duplicate user '${name}'`);

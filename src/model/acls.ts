@@ -34,6 +34,9 @@ export function parsePattern(s: string): Pattern {
   return s.endsWith("*") && s !== "*" ? { name: s.slice(0, -1), pattern: "Prefixed" } : { name: s, pattern: "Literal" };
 }
 
+/** A pattern as written in a topology: `name`, `prefix*` or `*`. */
+export const showPattern = (p: Pattern): string => (p.pattern === "Prefixed" ? `${p.name}*` : p.name);
+
 /** Does a declared name fall under the pattern? "*" literal is Kafka's wildcard. */
 export function patternMatches(p: Pattern, name: string): boolean {
   if (p.pattern === "Prefixed") return name.startsWith(p.name);
@@ -78,7 +81,7 @@ export function expandRole(user: string, role: Role): AclBinding[] {
 
 /** A stable identity, used as the Pulumi resource name of the binding. */
 export function aclKey(a: AclBinding): string {
-  const p = a.pattern === "Prefixed" ? `${a.resourceName}*` : a.resourceName;
+  const p = showPattern({ name: a.resourceName, pattern: a.pattern });
   return `${a.principal.replace(/^User:/, "")}:${a.permission === "Deny" ? "deny-" : ""}${a.operation}:${a.resourceType}:${p}`.toLowerCase();
 }
 

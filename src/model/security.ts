@@ -9,7 +9,13 @@ import { nodeName } from "./naming";
 
 export const ADMIN_USER = "admin";
 /** Principals the platform makes itself: a topology may not declare them. */
-export const RESERVED_USERS: readonly string[] = [ADMIN_USER, "lag-exporter"];
+export const RESERVED_USERS: Readonly<Record<string, string>> = {
+  [ADMIN_USER]: "the admin principal",
+  "lag-exporter": "the lag exporter's principal",
+  mirrormaker: "this site's MirrorMaker principal",
+};
+/** `mirror-<site>`: the principal another site's MirrorMaker reads this one as (mirrorReaders). */
+export const RESERVED_USER_PREFIX = { prefix: "mirror-", what: "the principals of other sites' MirrorMakers (mirrorReaders)" };
 /** The lag exporter's own principal on a secure stack: it may describe, never read or write. */
 export const EXPORTER_USER = { name: "lag-exporter", roles: [{ role: "monitor" as const }] };
 /** How SCRAM credentials are made, by the brokers' bootstrap and by the kafka provider alike. */

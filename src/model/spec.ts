@@ -1,7 +1,7 @@
 // The typed model of one Kafka estate: what stack config and topology files parse into.
 // Everything downstream (renderers, components, platforms, smoke test) reads only this.
 
-import type { Role } from "./acls";
+import type { AclBinding, Pattern, Role } from "./acls";
 
 export type Target = TargetSpec["kind"];
 /** Presets: only dev defaults to plaintext; every other environment is secure by default. */
@@ -32,6 +32,8 @@ export interface UserSpec {
   name: string;
   roles: Role[];
   quota?: QuotaSpec;
+  /** Bindings beyond the roles: the platform's own principals (MirrorMaker's) only. */
+  acls?: AclBinding[];
 }
 
 export interface ZooKeeperSpec {
@@ -180,10 +182,22 @@ export interface MirrorFlowSpec {
   };
 }
 
+/** Another site's MirrorMaker, allowed to read this one (a secure source grants each reader by name). */
+export interface MirrorReaderSpec {
+  /** The reading site's alias: its principal here is `mirror-<site>`. */
+  site: string;
+  /** Topics it may read (names or prefix*); `heartbeats` always. */
+  topics: Pattern[];
+  /** Groups whose offsets it may see (for checkpoints): names, prefix* or *. */
+  groups: Pattern[];
+}
+
 /** MirrorMaker 2 of this site (dedicated mode, `--clusters <site>`): consumes remote, produces local. */
 export interface MirrorSpec {
   /** Flows into this site; none: no MirrorMaker. */
   flows: MirrorFlowSpec[];
+  /** Sites allowed to mirror from this one (secure sites only). */
+  readers: MirrorReaderSpec[];
   heapMb: number;
   /** Exactly-once source (KIP-618): no duplicates from MirrorMaker's own restarts. */
   exactlyOnce: boolean;

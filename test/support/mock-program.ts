@@ -5,6 +5,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 
+/** Outputs the program marks secret. */
+const SECRET_OUTPUTS = ["users", "clients", "connectionProfiles", "grafanaAdminPassword", "mirrorGrants"];
+
 export interface Created { type: string; name: string; inputs: Record<string, any>; provider?: string }
 
 /**
@@ -29,7 +32,9 @@ export async function runProgramUnderMocks(
     newResource(args) {
       created.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
       if (args.type === "pulumi:pulumi:StackReference") {
-        return { id: args.inputs.name, state: { ...args.inputs, outputs: references[args.inputs.name] ?? previous, secretOutputNames: [] } };
+        const outputs = references[args.inputs.name] ?? previous;
+        // What a real stack keeps secret comes back as a secret (getOutputDetails: secretValue).
+        return { id: args.inputs.name, state: { ...args.inputs, outputs, secretOutputNames: SECRET_OUTPUTS.filter((k) => k in outputs) } };
       }
       return { id: `${args.name}-id`, state: { ...args.inputs, ...outputsOf(args.type, args.inputs) } };
     },

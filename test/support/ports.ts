@@ -9,6 +9,7 @@ const BLOCKS = {
   "docker-secure": 23_000,
   "docker-guards": 24_000,
   "toolchain": 25_000,
+  "docker-sites-secure": 26_000,
   "docker-monitoring": 27_000,
   "docker-sites": 28_000,
 } as const;

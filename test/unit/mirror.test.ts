@@ -35,7 +35,7 @@ describe("mirror flows in the topology", () => {
     const spec = parseEstate(raw([{ from: "east", topics: ["orders", "audit\\..*"] }]));
     expect(spec.site).toBe("west");
     expect(spec.mirror).toEqual({
-      heapMb: 256, exactlyOnce: false, flushIntervalMs: 1000,
+      heapMb: 256, exactlyOnce: false, flushIntervalMs: 1000, readers: [],
       flows: [{
         source: "east", stack: "east", topics: ["orders", "audit\\..*"], groups: ".*", policy: "prefix",
         intervals: { checkpointSeconds: 5, groupSyncSeconds: 5, refreshSeconds: 30, heartbeatSeconds: 1, offsetLagMax: 100 },
@@ -61,16 +61,75 @@ describe("mirror flows in the topology", () => {
     ]);
   });
 
-  it("refuse a declared topic where MirrorMaker writes, a stack without the site network, and secure sites (not yet)", () => {
-    const r = raw([{ from: "east", topics: ["orders"] }], { docker: { firstBrokerPort: 19292 }, environment: "staging" });
+  it("refuse a declared topic where MirrorMaker writes, and a stack without the site network", () => {
+    const r = raw([{ from: "east", topics: ["orders"] }], { docker: { firstBrokerPort: 19292 } });
     (r.topology as { topics: unknown[] }).topics.push({ name: "east.orders", partitions: 6, replicationFactor: 3 });
     expect(problems(r)).toEqual([
       "stacks/west/topology.yaml: topic 'east.orders': is where MirrorMaker writes 'east's 'orders' (prefix policy): do not declare it",
-      "stacks/west/topology.yaml: mirrors: mirroring between secure sites is not supported yet: use plaintext sites (environment: dev) for now",
       "kafka-platform:docker.siteNetwork: is unset, and stacks/west/topology.yaml declares mirrors: set the network that links the sites (e.g. kp-sites)",
     ]);
   });
 
+  it("on a secure site: SCRAM, and groups and identity topics that ACLs can say", () => {
+    const secure = { environment: "staging", security: { clientAuth: "mtls" } };
+    expect(problems(raw([
+      { from: "east", topics: ["orders"], groups: "bill(ing|ed)" },
+      { from: "north", topics: ["orders", "audit-[0-9]+"], policy: "identity" },
+    ], secure))).toEqual([
+      "kafka-platform:security.clientAuth: 'mtls' on a site with mirrors: MirrorMaker authenticates to sites with SCRAM; use scram",
+      "stacks/west/topology.yaml: mirror from 'east': groups: 'bill(ing|ed)' on a secure site: ACLs can say only names, name.* and .* (alternatives with |)",
+      "stacks/west/topology.yaml: mirror from 'north': topics: 'audit-[0-9]+' with the identity policy on a secure site: ACLs can say only names, name.* and .* (alternatives with |)",
+    ]);
+    // With the prefix policy any topic pattern is fine here: the principal writes `<source>.*`.
+    expect(problems(raw([{ from: "east", topics: ["audit-[0-9]+"] }], { environment: "staging" }))).toEqual([]);
+  });
+});
+
+describe("mirrorReaders: the sites a secure site lets read it", () => {
+  const withReaders = (readers: unknown, extra: Record<string, unknown> = { environment: "staging" }) => {
+    const r = raw(undefined, extra);
+    (r.topology as Record<string, unknown>).mirrorReaders = readers;
+    (r.topology as { topics: unknown[] }).topics.push({ name: "payments", partitions: 3, replicationFactor: 3 });
+    return r;
+  };
+
+  it("parse: names or prefixes of declared topics; every group unless narrowed", () => {
+    expect(parseEstate(withReaders([{ site: "east", topics: ["orders", "pay*"] }, { site: "north", topics: ["*"], groups: ["billing*"] }])).mirror.readers).toEqual([
+      { site: "east", topics: [{ name: "orders", pattern: "Literal" }, { name: "pay", pattern: "Prefixed" }], groups: [{ name: "*", pattern: "Literal" }] },
+      { site: "north", topics: [{ name: "*", pattern: "Literal" }], groups: [{ name: "billing", pattern: "Prefixed" }] },
+    ]);
+  });
+
+  it("report every problem with its key and value", () => {
+    expect(problems(withReaders([
+      { site: "west", topics: ["orders"] },
+      { site: "east", topics: ["audit"] },
+      { site: "east", topics: ["orders"], groups: [] },
+      { site: "north", topics: ["ord.*"], extra: 1 },
+    ]))).toEqual([
+      "stacks/west/topology.yaml: mirrorReaders: site 'west': site: is this site: its own MirrorMaker has its own principal",
+      "stacks/west/topology.yaml: mirrorReaders: site 'east': topics[0]: 'audit' matches no declared topic",
+      "stacks/west/topology.yaml: mirrorReaders: site 'east': site: is listed twice: list its topics together",
+      "stacks/west/topology.yaml: mirrorReaders: site 'east': groups: [] is not a non-empty list of names or prefix*",
+      "stacks/west/topology.yaml: mirrorReaders: site 'north'.extra: unknown key (known: site, topics, groups)",
+      "stacks/west/topology.yaml: mirrorReaders: site 'north': topics[0]: 'ord.*' matches no declared topic",
+    ]);
+    expect(problems(withReaders([{ site: "east", topics: ["orders"] }], { environment: "dev" }))).toEqual([
+      "stacks/west/topology.yaml: mirrorReaders: 1 declared, but kafka-platform:security.enabled is false: every site may read this one already (grants need security)",
+    ]);
+  });
+
+  it("keep the MirrorMakers' principal names for the platform", () => {
+    const r = withReaders(undefined);
+    (r.topology as Record<string, unknown>).users = [{ name: "mirror-east" }, { name: "mirrormaker" }];
+    expect(problems(r)).toEqual([
+      "user 'mirror-east': names starting 'mirror-' are made by the platform (the principals of other sites' MirrorMakers (mirrorReaders)); pick another name",
+      "user 'mirrormaker': 'mirrormaker' is made by the platform (this site's MirrorMaker principal); pick another name",
+    ]);
+  });
+});
+
+describe("stack config of sites", () => {
   it("name sites and the MirrorMaker's settings in stack config", () => {
     expect(problems(raw(undefined, { site: "we st", mirrorMaker: { heapMb: 64, exactlyOnce: "maybe" } }))).toEqual([
       "kafka-platform:site: 'we st' is not valid (letters, digits, '_' and '-': it prefixes mirrored topic names)",
