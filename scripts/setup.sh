@@ -15,6 +15,8 @@
 #                             local cluster's binaries built from Go modules (toolchain/kubernetes,
 #                             toolchain/coredns) into the build cache, linked in .tools/k8s/bin;
 #                             its Debian packages; the pause and CoreDNS images (FROM scratch)
+#   8 actionlint              only when KP_WITH_ACTIONLINT=1 (`npm test`): the workflow checker,
+#                             built from Go modules (toolchain/actionlint) into the build cache
 # Output is a progress report: one line per step (duration, cache hit or what was built); every
 # tool's output goes to .tools/logs/<step>.log. A failing step prints its name, the last 40 lines
 # of its log and the log's path, and setup exits non-zero. When nothing had to be done: one line.
@@ -285,7 +287,25 @@ step_kubernetes() {
   done_ "$what${built[*]:+; built $(commas "${built[@]}")}${current[*]:+; $(commas "${current[@]}") up to date}"
 }
 
-steps=(npm pulumi plugins jars docker images kubernetes)
+step_actionlint() {
+  # Only where workflows are checked (`npm test` sets KP_WITH_ACTIONLINT=1): `npm run up` never builds it.
+  if [ -z "${KP_WITH_ACTIONLINT:-}" ]; then hit "not needed (KP_WITH_ACTIONLINT unset)"; return; fi
+  command -v go >/dev/null || kp_die "Go (>= 1.25) is needed to build actionlint"
+  local key dir
+  key="$(sha_tree toolchain/actionlint)-$(go env GOVERSION)"
+  dir="$KP_CACHE/actionlint/$key"
+  if [ -x "$dir/actionlint" ]; then
+    touch "$dir"; ln -sfn "$dir/actionlint" "$KP_TOOLS/bin/actionlint"
+    hit "actionlint $("$dir/actionlint" -version | head -n 1) from the build cache"; return; fi
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  (cd toolchain/actionlint && go build -trimpath -ldflags "-s -w" -o "$dir.tmp/actionlint" github.com/rhysd/actionlint/cmd/actionlint)
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  prune_cache "$KP_CACHE/actionlint" ""
+  ln -sfn "$dir/actionlint" "$KP_TOOLS/bin/actionlint"
+  done_ "built actionlint $("$dir/actionlint" -version | head -n 1) from Go modules (cache: $dir)"
+}
+
+steps=(npm pulumi plugins jars docker images kubernetes actionlint)
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 secs() { local d=$(( $(ms) - $1 )); printf '%d.%d' $((d / 1000)) $((d % 1000 / 100)); }
 report=()
@@ -311,7 +331,7 @@ for i in "${!steps[@]}"; do
   fi
   line="$(tail -n 1 "$result" 2>/dev/null)"
   case "$line" in hit:*) ;; *) all_hit="" ;; esac
-  report+=("$(printf 'setup %d/%d %-8s %6s s  %s' "$n" "${#steps[@]}" "$name" "$(secs "$t0")" "${line:-done}")")
+  report+=("$(printf 'setup %d/%d %-10s %6s s  %s' "$n" "${#steps[@]}" "$name" "$(secs "$t0")" "${line:-done}")")
   # Cold steps take minutes: say each as it ends, not all at the end.
   [ -n "$all_hit" ] || { printf '%s\n' "${report[@]}" >&2; report=(); }
 done

@@ -13,18 +13,22 @@ import { Topics } from "./components/topics";
 import { ZooKeeperEnsemble } from "./components/zookeeper-ensemble";
 import { loadDashboardFiles } from "./config/dashboards";
 import { loadEstate, loadUserPasswords } from "./config/load";
-import { previousTopics } from "./config/previous";
+import { previousDeployment } from "./config/previous";
 import { resolveSources } from "./config/remote-sites";
 import { mtlsProfile, scramProfile, type Profile } from "./model/profiles";
 import { showPattern } from "./model/acls";
 import { MIRROR_USER, mirrorPrincipals, readerUser } from "./model/mirror-acls";
 import { ADMIN_USER, EXPORTER_USER, SCRAM } from "./model/security";
-import { refusalMessage, refusedTopicChanges } from "./model/topic-changes";
+import { refusalMessage, refusedBrokerRemovals, refusedTopicChanges } from "./model/topic-changes";
 import { createPlatform } from "./platforms";
 
 export = async () => {
   const spec = loadEstate();
-  const refused = refusedTopicChanges(await previousTopics(), spec.topics, spec.topologySource);
+  const previous = await previousDeployment();
+  const refused = [
+    ...refusedTopicChanges(previous.topics, spec.topics, spec.topologySource),
+    ...refusedBrokerRemovals(previous.brokerIds, spec.kafka.brokers, spec.allowDataLoss),
+  ];
   if (refused.length) {
     throw new pulumi.RunError(refusalMessage(refused));
   }

@@ -52,12 +52,27 @@ export function parseCli<F extends Record<string, Flag>>(
 
 /** Runs a tool: usage errors exit 2 with the usage line, failures exit 1 with one line. */
 export function runCli(usage: string, main: () => Promise<void>): void {
+  runCliWithCode(usage, async () => {
+    await main();
+    return 0;
+  });
+}
+
+/**
+ * Runs a tool whose main returns its exit code. Usage errors exit 2 with the usage line; an error
+ * `refusal` recognizes exits 3 ("refused: why"); any other failure exits 1 with one line.
+ */
+export function runCliWithCode(usage: string, main: () => Promise<number>, refusal?: (e: Error) => boolean): void {
   main().then(
-    () => process.exit(0),
+    (code) => process.exit(code),
     (e: Error) => {
       if (e instanceof UsageError) {
         console.error(`error: ${e.message}\nusage: ${usage}`);
         process.exit(2);
+      }
+      if (refusal?.(e)) {
+        console.error(`refused: ${e.message}`);
+        process.exit(3);
       }
       const known = e instanceof ClusterError || e instanceof StackOutputsError || e.name === "SmokeFailure";
       console.error(`error: ${known ? e.message : `${e.name}: ${e.message}`}`.split("\n")[0]);

@@ -22,7 +22,7 @@ export interface RawEstate {
   topologySource: string;
 }
 
-const CONFIG_KEYS = ["target", "environment", "site", "security", "kafka", "zookeeper", "docker", "kubernetes", "monitoring", "mirrorMaker", "topology", "userPasswords"] as const;
+const CONFIG_KEYS = ["target", "environment", "site", "security", "kafka", "zookeeper", "docker", "kubernetes", "monitoring", "mirrorMaker", "topology", "userPasswords", "allowDataLoss"] as const;
 /** Broker settings the platform renders itself; declaring them would break the cluster. */
 const MANAGED_BROKER_KEYS = [
   "broker.id", "listeners", "advertised.listeners", "listener.security.protocol.map",
@@ -60,6 +60,8 @@ export function parseEstate(raw: RawEstate): EstateSpec {
     issues.add(`${NS}:docker.siteNetwork`, `is unset, and ${raw.topologySource} declares mirrors: set the network that links the sites (e.g. kp-sites)`);
   }
 
+  const allowDataLoss = parseAllowDataLoss(issues, raw.config.allowDataLoss);
+
   issues.throwIfAny();
   return {
     project: raw.project,
@@ -77,7 +79,24 @@ export function parseEstate(raw: RawEstate): EstateSpec {
     site: site!,
     mirror: { ...mirrorMaker!, flows, readers },
     topologySource: raw.topologySource,
+    allowDataLoss,
   };
+}
+
+/** Data-losing changes a reviewer accepted, by the key `npm run preview` prints: broker:3, volume:kafka-3-data, topic:audit:replicationFactor. */
+function parseAllowDataLoss(issues: Issues, v: unknown): string[] {
+  const w = `${NS}:allowDataLoss`;
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) {
+    issues.add(w, `${show(v)} is not a list`);
+    return [];
+  }
+  v.forEach((k: unknown, i: number) => {
+    if (typeof k !== "string" || !/^(broker:\d+|volume:[a-zA-Z0-9._-]+|topic:[a-zA-Z0-9._-]+:replicationFactor)$/.test(k)) {
+      issues.add(`${w}[${i}]`, `${show(k)} is not broker:N, volume:NAME or topic:NAME:replicationFactor (the keys npm run preview prints)`);
+    }
+  });
+  return v.filter((k): k is string => typeof k === "string");
 }
 
 /** userPasswords (a secret object): keys must be declared users; values are never shown. */

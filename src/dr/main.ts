@@ -6,9 +6,7 @@
 //   rebuild                     S was lost: forget its lost resources in state (keeping credentials); then `npm run up -- S`
 // Exit codes: 0 done (status: every flow healthy), 1 failed (one line why), 2 usage,
 // 3 refused or degraded (acting now could lose or duplicate records; the line says why).
-import { ClusterError } from "../clients/errors";
-import { StackOutputsError } from "../clients/stack";
-import { parseCli, UsageError } from "../cli/args";
+import { parseCli, runCliWithCode, UsageError } from "../cli/args";
 import { failback } from "./failback";
 import { failover } from "./failover";
 import { forgetLostSite } from "./rebuild";
@@ -56,19 +54,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: Error) => {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}\nusage: ${USAGE}`);
-      process.exit(2);
-    }
-    if (e instanceof DrRefusal) {
-      console.error(`refused: ${e.message}`);
-      process.exit(3);
-    }
-    const known = e instanceof ClusterError || e instanceof StackOutputsError;
-    console.error(`error: ${known ? e.message : `${e.name}: ${e.message}`}`.split("\n")[0]);
-    process.exit(1);
-  },
-);
+runCliWithCode(USAGE, main, (e) => e instanceof DrRefusal);

@@ -226,4 +226,6 @@ export interface EstateSpec {
   mirror: MirrorSpec;
   /** Where the topology came from (stacks/<stack>/topology.yaml), for messages. */
   topologySource: string;
+  /** Data-losing changes declared accepted (kafka-platform:allowDataLoss), by the keys `npm run preview` prints. */
+  allowDataLoss: string[];
 }

@@ -37,3 +37,13 @@ export function refusalMessage(refused: string[]): string {
   const n = refused.length;
   return `refusing ${n} change${n === 1 ? "" : "s"} that would lose data; nothing was changed:\n${refused.map((r) => `  - ${r}`).join("\n")}`;
 }
+
+/**
+ * Brokers the declaration no longer has: each takes its volume (its replicas' data) along, so it
+ * is refused unless kafka-platform:allowDataLoss lists `broker:N` (the key `npm run preview` prints).
+ */
+export function refusedBrokerRemovals(previousIds: number[], brokers: number, allowDataLoss: string[]): string[] {
+  return previousIds.filter((id) => id >= brokers && !allowDataLoss.includes(`broker:${id}`)).sort((a, b) => a - b).map((id) =>
+    `broker ${id} is no longer declared (kafka.brokers ${brokers}): removing it deletes its volume and the replicas on it; ` +
+    `move its replicas to the other brokers first, then add "broker:${id}" to kafka-platform:allowDataLoss`);
+}

@@ -1,5 +1,7 @@
 // Issue 3 end to end on real Docker: up → smoke → no-op up → one topic's config changed →
 // only that topic updates → deleting a protected topic is refused → destroy leaves nothing.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterClient, withClient } from "../../src/clients/cluster";
 import { observe } from "../../src/clients/in-sync";
@@ -231,6 +233,47 @@ describe("a 3-broker cluster on Docker", () => {
     });
     expect(marker).toBe(stackName);
   }, 300_000);
+
+  it("npm run preview: a reviewer's summary of a change; an undeclared data loss fails it until allowDataLoss declares it", () => {
+    const t: { topics: Record<string, unknown>[] } = topology(3600000);
+    t.topics[0] = { ...t.topics[0], partitions: 6, config: { "min.insync.replicas": 2, "retention.ms": 86400000 } };
+    t.topics[1] = { ...t.topics[1], replicationFactor: 2 }; // audit 3 → 2: copies removed
+    t.topics.push({ name: "payments", partitions: 3, replicationFactor: 3, config: { "min.insync.replicas": 2 } });
+    s.setTopology(t);
+    // The deployed brokers run num.io.threads 4 (an earlier test): 5 rolls them.
+    s.setConfig("kafka", { brokers: 3, heapMb: 384, brokerConfig: { ...brokerConfig, "num.io.threads": 5 } });
+    const md = path.join(s.dir, "preview.md");
+    const preview = () => run("node", ["-r", "ts-node/register/transpile-only", "src/preview/main.ts", "--stack", stackName, "--cwd", s.program, "--markdown", md], { env: s.env, timeoutMs: 300_000 });
+    const refused = preview();
+    expect(refused.code, refused.stdout + refused.stderr).toBe(3);
+    const out = refused.stdout;
+    expect(out).toMatch(/Changes:\n {2}1 to create, \d+ to update, 3 to replace, 0 to delete\n/); // updates: the topics and the roll's gates
+    expect(out).toContain("Rolls:\n  brokers kafka-0, kafka-1, kafka-2: one at a time, each waiting until every partition is in sync again\n");
+    expect(out).toContain("~ orders: partitions 3 → 6, retention.ms 3600000 → 86400000\n");
+    expect(out).toContain("+ payments: new, 3 partitions, replication factor 3\n");
+    expect(out).toContain('topic audit replication factor 3 → 2: replicas are moved (copies are removed); NOT DECLARED: add "topic:audit:replicationFactor" to kafka-platform:allowDataLoss to accept it');
+    expect(out.trim().split("\n").at(-1)).toBe("refused: 1 data-losing change(s) not declared: topic:audit:replicationFactor");
+    // The diff, before the summary: the line of server.properties that changes.
+    expect(out).toMatch(/^\+- docker:index\/container:Container kafka-0 \(replace\)\n {4}~ uploads \[forces replacement\]\n {8}~ \/etc\/kafka\/server\.properties\n {12}- num\.io\.threads=4\n {12}\+ num\.io\.threads=5\n/m);
+    expect(out).toContain("Restarts:\n  broker kafka-0 (replaced: server.properties changed)\n");
+    const comment = fs.readFileSync(md, "utf8");
+    expect(comment.split("\n")[0]).toBe(`<!-- kafka-platform preview: ${stackName} -->`);
+    console.log(`[figures] npm run preview --markdown for a sample change:\n${comment}`);
+
+    s.setConfig("allowDataLoss", ["topic:audit:replicationFactor"]);
+    const declared = preview();
+    expect(declared.code, declared.stdout + declared.stderr).toBe(0);
+    expect(declared.stdout.trim().split("\n").at(-1)).toBe("ok: 1 data-losing change(s), each declared");
+    // Nothing was applied: the stack is back to no changes once the declaration is.
+    const deployed = topology(3600000);
+    deployed.topics[1] = { ...deployed.topics[1], replicationFactor: 3 }; // as the test before left it
+    s.setTopology(deployed);
+    s.setConfig("kafka", { brokers: 3, heapMb: 384, brokerConfig: { ...brokerConfig, "num.io.threads": 4 } });
+    s.setConfig("allowDataLoss", []);
+    const same = preview();
+    expect(same.code, same.stdout + same.stderr).toBe(0);
+    expect(same.stdout).toContain("Changes:\n  none: nothing to change\n");
+  }, 600_000);
 
   it("refuses, in preview and in up, changes that would lose a topic's data, naming each topic, change and opt-in; nothing changes", async () => {
     const t = topology(3600000, false); // scratch removed

@@ -20,7 +20,7 @@ describe("setup's report", () => {
     const r = run("bash", ["scripts/setup.sh"], { env: { KP_SETUP_STEPS: "6", KP_BASE_IMAGE: "kp-missing-base:0" }, timeoutMs: 120_000 });
     expect(r.code).toBe(1);
     const lines = (r.stdout + r.stderr).trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^setup: step 6\/7 \(images\) FAILED after \d+\.\d s, exit 1\. The last 40 lines of its log:$/);
+    expect(lines[0]).toMatch(/^setup: step 6\/8 \(images\) FAILED after \d+\.\d s, exit 1\. The last 40 lines of its log:$/);
     expect(lines).toContain("  | error: base image kp-missing-base:0 is neither present nor pullable");
     expect(lines.at(-1)).toBe(`setup: full log: ${tools}/logs/images.log`);
     expect(lines.length).toBeLessThanOrEqual(42);

@@ -96,7 +96,7 @@ describe("parseEstate", () => {
     ["ratio out of range", (r) => { topic(r).config = { "min.cleanable.dirty.ratio": 1.5 }; },
       ["topic 'my-topic': config 'min.cleanable.dirty.ratio' 1.5 is out of range (0–1)"]],
     ["unknown stack key", (r) => { r.config.brokerz = 3; },
-      ["kafka-platform:brokerz: unknown key (known: target, environment, site, security, kafka, zookeeper, docker, kubernetes, monitoring, mirrorMaker, topology, userPasswords)"]],
+      ["kafka-platform:brokerz: unknown key (known: target, environment, site, security, kafka, zookeeper, docker, kubernetes, monitoring, mirrorMaker, topology, userPasswords, allowDataLoss)"]],
     ["monitoring problems, each with key and value", (r) => {
       r.config.monitoring = { jmx: "yes", lagExporter: { pollIntervalSeconds: 0 }, alerts: { lagRecords: -5, forSeconds: 2 }, grafana: { image: "" }, extra: 1 };
     }, [
@@ -145,8 +145,10 @@ describe("parseEstate", () => {
     ["topics not a list", (r) => { r.topology = { topics: { name: "x" } }; }, ["stacks/t/topology.yaml: topics: {\"name\":\"x\"} is not a list"]],
     ["unknown topic field", (r) => { topic(r).partition = 3; },
       ["topic 'my-topic'.partition: unknown key (known: name, partitions, replicationFactor, config, allowDelete)"]],
+    ["allowDataLoss keys npm run preview never prints", (r) => { r.config.allowDataLoss = ["broker:3", "topic:orders", "volume:kafka-3-data", 7]; },
+      ["kafka-platform:allowDataLoss[1]: 'topic:orders' is not broker:N, volume:NAME or topic:NAME:replicationFactor (the keys npm run preview prints)",
+        "kafka-platform:allowDataLoss[3]: 7 is not broker:N, volume:NAME or topic:NAME:replicationFactor (the keys npm run preview prints)"]],
   ];
-
   it.each(cases)("rejects %s", (_name, mutate, want) => {
     expect(problems(mutate)).toEqual(want);
   });

@@ -27,3 +27,19 @@ it("refuses, before declaring any resource, a change that deletes or re-creates 
   ].join("\n"));
   expect(created.map((c) => c.type)).toEqual(["pulumi:pulumi:StackReference"]);
 });
+
+it("refuses removing a deployed broker unless kafka-platform:allowDataLoss lists it", async () => {
+  const config = (allowDataLoss?: string[]) => ({
+    target: "docker", environment: "dev", kafka: { brokers: 3, heapMb: 384 }, zookeeper: { replicas: 3 },
+    topology: path.join(repoRoot, "test/fixtures/unit/topology.yaml"), ...(allowDataLoss ? { allowDataLoss } : {}),
+  });
+  // Deployed before with 5 brokers: 3 and 4 are no longer declared.
+  const previous = { brokers: { 0: "a", 1: "b", 2: "c", 3: "d", 4: "e" } };
+  const created: Created[] = [];
+  const failure = await runProgramUnderMocks(config(["broker:4"]), undefined, previous, created).then(() => undefined, (e) => e);
+  expect(failure.message).toBe([
+    "refusing 1 change that would lose data; nothing was changed:",
+    '  - broker 3 is no longer declared (kafka.brokers 3): removing it deletes its volume and the replicas on it; move its replicas to the other brokers first, then add "broker:3" to kafka-platform:allowDataLoss',
+  ].join("\n"));
+  expect(created.map((c) => c.type)).toEqual(["pulumi:pulumi:StackReference"]);
+});
