@@ -89,7 +89,7 @@ export function parseMirrorReaders(
       issues.add(`${w}: site`, "is listed twice: list its topics together");
       ok = false;
     } else seen.add(alias);
-    const list = (key: "topics" | "groups", check: (p: Pattern, raw: string) => string | undefined): Pattern[] | undefined => {
+    const list = (key: "topics" | "groups"): Pattern[] | undefined => {
       const val = key === "groups" ? o.groups ?? ["*"] : o.topics;
       if (!Array.isArray(val) || val.length === 0) {
         issues.add(`${w}: ${key}`, `${show(val)} is not a non-empty list of names or prefix*`);
@@ -97,14 +97,15 @@ export function parseMirrorReaders(
       }
       const ps: Pattern[] = [];
       val.forEach((x: unknown, j: number) => {
-        const problem = typeof x !== "string" || !/^[a-zA-Z0-9._-]*\*?$/.test(x) || x === "" ? "is not a name, prefix* or *" : check(parsePattern(x), x);
-        if (problem) issues.add(`${w}: ${key}[${j}]`, `${show(x)} ${problem}`);
-        else ps.push(parsePattern(x as string));
+        const p = typeof x === "string" && x !== "" && /^[a-zA-Z0-9._-]*\*?$/.test(x) ? parsePattern(x) : undefined;
+        if (!p) issues.add(`${w}: ${key}[${j}]`, `${show(x)} is not a name, prefix* or *`);
+        else if (key === "topics" && !topics.some((t) => patternMatches(p, t.name))) issues.add(`${w}: ${key}[${j}]`, `${show(x)} matches no declared topic`);
+        else ps.push(p);
       });
       return ps.length === val.length ? ps : undefined;
     };
-    const granted = list("topics", (p) => (topics.some((t) => patternMatches(p, t.name)) ? undefined : "matches no declared topic"));
-    const groups = list("groups", () => undefined);
+    const granted = list("topics");
+    const groups = list("groups");
     if (ok && granted && groups) out.push({ site: alias!, topics: granted, groups });
   });
   return out;

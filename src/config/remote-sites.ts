@@ -67,9 +67,9 @@ export async function resolveSources(flows: MirrorFlowSpec[], here: string): Pro
       problems.push(`${w}: the source grants site '${here}' nothing; add to its topology \`mirrorReaders: [{ site: ${here}, topics: [${flow.topics.join(", ")}] }]\` and run up there`);
       continue;
     }
-    const inexpressible = flow.topics.filter((t) => !regexToPatterns(t));
+    const inexpressible = [...flow.topics, flow.groups].filter((t) => !regexToPatterns(t));
     if (inexpressible.length) {
-      problems.push(`${w}: topics ${inexpressible.map((t) => `'${t}'`).join(", ")}: a secure source grants topics by name, name.* or .*`);
+      problems.push(`${w}: ${inexpressible.map((t) => `'${t}'`).join(", ")}: a secure source grants topics and groups by name, name.* or .*`);
       continue;
     }
     const missing = uncovered(flow, { topics: grant.topics.map(parsePattern), groups: grant.groups.map(parsePattern) });

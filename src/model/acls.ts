@@ -85,11 +85,13 @@ export function aclKey(a: AclBinding): string {
   return `${a.principal.replace(/^User:/, "")}:${a.permission === "Deny" ? "deny-" : ""}${a.operation}:${a.resourceType}:${p}`.toLowerCase();
 }
 
+/** Bindings deduplicated and sorted by key: the same set always renders the same way. */
+export function uniqueSorted(acls: AclBinding[]): AclBinding[] {
+  const byKey = new Map(acls.map((a) => [aclKey(a), a]));
+  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+}
+
 /** Every user's roles and extra bindings, expanded, deduplicated and sorted by key. */
 export function expandAcls(users: { name: string; roles: Role[]; acls?: AclBinding[] }[]): AclBinding[] {
-  const byKey = new Map<string, AclBinding>();
-  for (const u of users) {
-    for (const a of [...u.roles.flatMap((r) => expandRole(u.name, r)), ...(u.acls ?? [])]) byKey.set(aclKey(a), a);
-  }
-  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+  return uniqueSorted(users.flatMap((u) => [...u.roles.flatMap((r) => expandRole(u.name, r)), ...(u.acls ?? [])]));
 }

@@ -2,7 +2,7 @@
 // reader the source grants by name (`mirrorReaders:` in its topology: the owner of the data says
 // who may copy it); on the target, this site's own MirrorMaker principal, which may write only
 // where MirrorMaker writes. Pure: the bindings and the coverage checks are unit-tested.
-import { aclKey, showPattern, type AclBinding, type Operation, type Pattern, patternMatches, type ResourceType } from "./acls";
+import { showPattern, uniqueSorted, type AclBinding, type Operation, type Pattern, patternMatches, type ResourceType } from "./acls";
 import { mirrorInternalTopics } from "./mirror";
 import { RESERVED_USER_PREFIX } from "./security";
 import type { EstateSpec, MirrorFlowSpec, MirrorReaderSpec, UserSpec } from "./spec";
@@ -42,7 +42,7 @@ export function covers(granted: Pattern, wanted: Pattern): boolean {
 /** What a source site lets one reader do: read the granted topics (and heartbeats), see the granted groups' offsets. */
 export function readerAcls(r: MirrorReaderSpec): AclBinding[] {
   const user = readerUser(r.site);
-  return sorted([
+  return uniqueSorted([
     ...[...r.topics, literal("heartbeats")].flatMap((t) => allow(user, "Topic", t, ["Read", "Describe", "DescribeConfigs"])),
     ...r.groups.flatMap((g) => allow(user, "Group", g, ["Describe"])),
   ]);
@@ -71,12 +71,7 @@ export function targetAcls(flows: MirrorFlowSpec[], exactlyOnce: boolean): AclBi
     // KIP-618: the leader's `<group>-configs` and each task's `<group>-<connector>-<task>`.
     if (exactlyOnce) out.push(...allow(u, "TransactionalID", { name: `${f.source}-mm2`, pattern: "Prefixed" }, ["Write", "Describe"]));
   }
-  return sorted(out);
-}
-
-function sorted(acls: AclBinding[]): AclBinding[] {
-  const byKey = new Map(acls.map((a) => [aclKey(a), a]));
-  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+  return uniqueSorted(out);
 }
 
 /** What a flow needs of its source's grant and does not have: topics, then groups, as readable names. */

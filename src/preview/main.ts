@@ -3,11 +3,10 @@
 // summary (restarts, rolls, topics, access, data loss) and a verdict. --markdown also writes the
 // same as a pull-request comment. Exit codes: 0 nothing lost (or every loss declared), 1 the
 // preview failed, 2 usage, 3 refused (a data-losing change not declared, or the program refused).
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseCli, runCliWithCode } from "../cli/args";
-import { REPO_ROOT } from "../repo-root";
+import { pulumiSync } from "../clients/stack";
 import { renderDiff } from "./diff";
 import { renderMarkdown, renderText, verdict, type Report } from "./render";
 import { summarize, type PreviewStep } from "./summary";
@@ -43,7 +42,7 @@ export function allowDataLoss(config: Record<string, unknown> | undefined): stri
 async function main(): Promise<number> {
   const { values: o } = parseCli(process.argv.slice(2), { markdown: { type: "string" }, cwd: { type: "string" } });
   const args = ["preview", "--json", "--non-interactive", "--stack", o.stack, ...(o.cwd ? ["--cwd", path.resolve(o.cwd)] : [])];
-  const r = spawnSync("bash", [path.join(REPO_ROOT, "scripts/pulumi.sh"), ...args], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 900_000 });
+  const r = pulumiSync(args, undefined, 900_000);
   let json: PreviewJson | undefined;
   try {
     json = JSON.parse(r.stdout) as PreviewJson;
