@@ -45,7 +45,7 @@ export = async () => {
   const tls = secure ? new ClusterTls("tls", { spec, users: allUsers, hostAddresses: external, dnsNames: (h) => platform.dnsNames(h) }) : undefined;
   const scram = scramClients ? new ScramUsers("scram", { users: allUsers, configured: loadUserPasswords() }) : undefined;
   const zookeeper = new ZooKeeperEnsemble("zookeeper", { spec, platform, tls });
-  const cluster = new KafkaCluster("kafka", { spec, platform, external, zookeeper: zookeeper.members, tls, adminPassword: scram?.adminPassword });
+  const cluster = new KafkaCluster("kafka", { spec, platform, external, zookeeper: zookeeper.members, tls, adminPassword: scram?.adminPassword, existingBrokers: previous.brokerIds });
   const provider = adminProvider("kafka-admin", {
     bootstrapServers: Object.values(cluster.hostAddresses), brokers: cluster.brokers, tls, adminPassword: scram?.adminPassword,
   });

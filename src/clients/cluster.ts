@@ -70,6 +70,8 @@ export interface ConsumeOptions {
   firstFetchTimeoutMs?: number;
   /** An abort (Ctrl-C) stops the consumer and resolves normally. */
   signal?: AbortSignal;
+  /** Called after each successful commit with the offsets committed (the next to read). kafkajs reports partitions as strings: converted. */
+  onCommit?: (offsets: { topic: string; partition: number; offset: number }[]) => void;
 }
 
 const SECRETS = /password|privateKey|BEGIN [A-Z ]*PRIVATE KEY/;
@@ -267,7 +269,7 @@ export class ClusterClient {
   async allGroupOffsets(group: string): Promise<{ topic: string; partition: number; offset: number }[]> {
     return this.run({ action: "read the offsets of", group }, async () => {
       const r = await (await this.admin()).fetchOffsets({ groupId: group });
-      return r.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) })))
+      return r.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: Number(p.partition), offset: Number(p.offset) })))
         .filter((p) => p.offset >= 0).sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
     });
   }
@@ -362,6 +364,11 @@ export class ClusterClient {
           o.onFirstFetch?.();
           armIdle();
         });
+        if (o.onCommit) {
+          const onCommit = o.onCommit;
+          c.on(c.events.COMMIT_OFFSETS, (e) => onCommit(e.payload.topics.flatMap((t) =>
+            t.partitions.map((p) => ({ topic: t.topic, partition: Number(p.partition), offset: Number(p.offset) })))));
+        }
         if (o.maxMs !== undefined) timers.push(setTimeout(resolve, o.maxMs));
         if (o.firstFetchTimeoutMs !== undefined) {
           const ms = o.firstFetchTimeoutMs;

@@ -4,10 +4,12 @@ import { renderServerProperties, standardListeners, type SiteListener } from "..
 import { CONFIG_DIR, DATA_DIRS, jvmEnv, jvmMemoryMb, PORTS, SECRET_FILES } from "../model/layout";
 import { nodeName } from "../model/naming";
 import { ADMIN_USER, brokerSecurityProperties, SCRAM, secureListeners, zookeeperClientId } from "../model/security";
-import type { NodeFile, Platform } from "../platforms/types";
+import type { NodeFile, NodeSpec, Platform } from "../platforms/types";
 import type { ClusterTls } from "./cluster-tls";
 import type { Identity } from "../clients/cluster";
 import { ReplicationGate } from "./replication-gate";
+import { RollGuard } from "./roll-guard";
+import { createHash } from "node:crypto";
 
 export interface KafkaClusterArgs {
   spec: EstateSpec;
@@ -20,6 +22,15 @@ export interface KafkaClusterArgs {
   tls?: ClusterTls;
   /** With SCRAM clients: the admin's password, bootstrapped into ZooKeeper by the brokers. */
   adminPassword?: pulumi.Output<string>;
+  /** Ids of the brokers the stack's last deployment ran: only these roll; the others start at once. */
+  existingBrokers: number[];
+}
+
+/** A digest of what a node is declared to run: when it changes, the node restarts. */
+function specDigest(node: Pick<NodeSpec, "image" | "args" | "env" | "files">): pulumi.Output<string> {
+  return pulumi.all(node.files.map((f) => f.content)).apply((contents) => createHash("sha256")
+    .update(JSON.stringify({ image: node.image, args: node.args, env: node.env, files: node.files.map((f, i) => [f.path, contents[i]]) }))
+    .digest("hex"));
 }
 
 function brokerFiles(
@@ -57,14 +68,13 @@ function adminIdentity(tls?: ClusterTls, adminPassword?: pulumi.Output<string>):
 export const exposeBrokers = (spec: EstateSpec, platform: Platform): pulumi.Output<string>[] =>
   Array.from({ length: spec.kafka.brokers }, (_, id) => platform.expose("kafka", id, PORTS.kafkaExternal));
 
-/** How long one broker may take to rejoin and catch up before the roll stops with an error. */
-const ROLL_STEP_TIMEOUT_S = 600;
-
 /**
- * Brokers in ZooKeeper mode, each with an internal and a host-published listener. Brokers are
- * made and replaced one at a time: broker i+1 waits for a gate that holds until broker i is
- * registered and no partition is under-replicated, so a change that restarts every broker
- * (config, certificates) rolls through the cluster instead of stopping it.
+ * Brokers in ZooKeeper mode, each with an internal and a host-published listener. Brokers the
+ * stack already ran are replaced one at a time: before one goes down, a guard waits until every
+ * partition it hosts keeps min.insync.replicas without it; after it is back, a gate holds until it
+ * is registered and no partition is under-replicated; only then may the next go. So a change that
+ * restarts every broker (config, certificates) rolls through the cluster instead of stopping it.
+ * New brokers (a first deploy, a scale-up) have nothing to roll: they start at once, in parallel.
  */
 export class KafkaCluster extends pulumi.ComponentResource {
   /** Every broker and the gate after it: depend on these for "the cluster serves, in sync". */
@@ -87,7 +97,9 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const identity = adminIdentity(args.tls, args.adminPassword);
     const addresses = args.external;
     this.brokers = [];
-    let previous: pulumi.Resource | undefined;
+    const existing = new Set(args.existingBrokers);
+    const existingAddresses = pulumi.all(addresses.filter((_, id) => existing.has(id)));
+    let previous: pulumi.Resource | undefined; // the gate after the last broker of the roll so far
     for (let id = 0; id < spec.kafka.brokers; id++) {
       const hostname = nodeName(spec, "kafka", id);
       const external = addresses[id];
@@ -96,7 +108,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       internal.push(`${hostname}:${args.tls ? PORTS.kafkaClient : PORTS.kafkaInternal}`);
       const site = platform.siteListener(hostname);
       siteAddresses.push(site ? pulumi.output(site.advertised) : external);
-      const node = platform.node(`${name}-${id}`, {
+      const nodeSpec: NodeSpec = {
         role: "kafka",
         ordinal: id,
         hostname,
@@ -114,15 +126,25 @@ export class KafkaCluster extends pulumi.ComponentResource {
         healthcheck: ["kafka-health", "broker", String(PORTS.kafkaInternal)],
         rackAware: true,
         ...(site ? { linked: true } : {}),
-      }, this, previous ? [...args.zookeeper, previous] : args.zookeeper);
-      previous = new ReplicationGate(`${name}-${id}-in-sync`, {
+      };
+      const rolls = existing.has(id);
+      const guard = new RollGuard(`${name}-${id}-can-roll`, {
+        brokerId: id,
+        spec: specDigest(nodeSpec),
+        brokers: existingAddresses,
+        timeoutSeconds: spec.kafka.rollStepTimeoutSeconds,
+        identity,
+      }, { parent: this, dependsOn: rolls && previous ? [previous] : [] });
+      const node = platform.node(`${name}-${id}`, nodeSpec, this, [...args.zookeeper, guard]);
+      const gate = new ReplicationGate(`${name}-${id}-in-sync`, {
         brokerId: id,
         after: node.revision,
-        brokers: pulumi.all(addresses.slice(0, id + 1)), // those that exist at this point of the roll
-        timeoutSeconds: ROLL_STEP_TIMEOUT_S,
+        brokers: pulumi.all(addresses.slice(0, id + 1)),
+        timeoutSeconds: spec.kafka.rollStepTimeoutSeconds,
         identity,
       }, { parent: this, dependsOn: [node.ready] });
-      this.brokers.push(node.ready, previous);
+      if (rolls) previous = gate;
+      this.brokers.push(node.ready, gate);
     }
     this.bootstrapServers = pulumi.all(addresses).apply((a) => a.join(","));
     this.internalBootstrapServers = internal.join(",");

@@ -5,35 +5,18 @@
 // A dynamic provider: it runs where `pulumi up` runs, which already reaches the brokers (the
 // kafka provider does too), as the admin, through the project's cluster client.
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterClient, type Identity } from "../clients/cluster";
 import { waitRejoined } from "../clients/in-sync";
+import { withRollClient, type RollStepInputs } from "./roll-step";
 
-export interface GateInputs {
-  /** The broker that must be back in the cluster. */
-  brokerId: number;
+export interface GateInputs extends RollStepInputs {
   /** Changes whenever that broker's node is replaced: what makes the gate wait again. */
   after: string;
-  timeoutSeconds: number;
-  /** Host-reachable addresses of the brokers that exist at this point of the roll. */
-  brokers: string[];
-  /** The admin's identity on a secure cluster (a secret); none on a plaintext one. */
-  identity?: Identity;
 }
 
 /** Only what decides a re-run is kept as outputs: no credentials. */
 interface GateOutputs { brokerId: number; after: string }
 
-async function waitInSync(inputs: GateInputs): Promise<void> {
-  const client = new ClusterClient({
-    bootstrapServers: inputs.brokers, identity: inputs.identity, principal: "admin", clientId: "kafka-platform-roll",
-    requestTimeoutMs: 10_000, retries: 0,
-  });
-  try {
-    await waitRejoined(client, inputs.brokerId, inputs.timeoutSeconds * 1000);
-  } finally {
-    await client.close();
-  }
-}
+const waitInSync = (inputs: GateInputs) => withRollClient(inputs, (c) => waitRejoined(c, inputs.brokerId, inputs.timeoutSeconds * 1000));
 
 const outputs = (i: GateInputs): GateOutputs => ({ brokerId: i.brokerId, after: i.after });
 

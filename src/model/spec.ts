@@ -50,6 +50,8 @@ export interface KafkaSpec {
   image: string;
   /** Cluster-wide broker settings rendered into every server.properties (validated keys). */
   brokerConfig: Record<string, string>;
+  /** How long one step of a roll may wait (a broker safe to restart, then back in sync) before `up` fails. */
+  rollStepTimeoutSeconds: number;
 }
 
 /** Where the estate runs: exactly one target's settings (a kubernetes stack has no docker block). */

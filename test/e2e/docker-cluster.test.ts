@@ -179,6 +179,52 @@ describe("a 3-broker cluster on Docker", () => {
     }
   }, 300_000);
 
+  it("refuses an unsafe roll: with a partition already short of a replica, the roll waits for it, then fails naming it, and takes nothing offline", async () => {
+    const brokerIds = () => run("docker", ["ps", "-a", "-q", "--no-trunc", "--filter", `label=kafka-platform.stack=${stackName}`, "--filter", "label=kafka-platform.role=kafka"]).stdout.split("\n").filter(Boolean).sort();
+    const before = brokerIds();
+    const out = s.outputs();
+    const broker2 = `kp-${stackName}-kafka-2`;
+    run("docker", ["stop", "-t", "30", broker2], { timeoutMs: 60_000 });
+    const live = new ClusterClient({ bootstrapServers: [out.brokers[0], out.brokers[1]], requestTimeoutMs: 3000, retries: 0 });
+    try {
+      await waitUntil({
+        what: "orders to lose broker 2 from its ISRs", probe: () => live.describeTopics(["orders"]),
+        done: ([t]) => t.partitions.every((p) => !p.isr.includes(2)), describe: (t) => JSON.stringify(t), timeoutMs: 60_000,
+      });
+      // A change that restarts every broker, with a short step bound so the refusal comes quickly.
+      s.setConfig("kafka", { brokers: 3, heapMb: 384, brokerConfig: { ...brokerConfig, "num.io.threads": 4 }, rollStepTimeoutSeconds: 20 });
+      const t0 = Date.now();
+      const upRun = s.pulumiAsync(["up", "--yes", "--skip-preview"], 300_000);
+      // Meanwhile, every partition keeps its leader: nothing was taken down.
+      let offline: string[] = [];
+      let samples = 0;
+      let done = false;
+      void upRun.finally(() => { done = true; });
+      while (!done) {
+        const topics = await live.describeTopics(["orders", "audit"]).catch(() => []);
+        if (topics.length) samples++;
+        offline.push(...topics.flatMap((t) => t.partitions.filter((p) => p.leader < 0).map((p) => `${t.name}-${p.id}`)));
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      const up = await upRun;
+      const seconds = (Date.now() - t0) / 1000;
+      console.log(`unsafe roll: up failed after ${seconds.toFixed(1)} s; ${samples} samples of the partitions' leaders during it, offline: ${offline.length}`);
+      expect(up.code).not.toBe(0);
+      expect(up.stdout + up.stderr).toMatch(/timed out after 20 s waiting for broker 0 to be safe to restart; last seen: would fall below min\.insync\.replicas without broker 0: [\w.-]+-\d+ \(isr 0,1 of 0,1,2; 1 without broker 0, min\.insync\.replicas 2\)/);
+      expect(seconds).toBeGreaterThanOrEqual(20); // it waited before it failed
+      expect(samples).toBeGreaterThan(10);
+      offline = [...new Set(offline)];
+      expect(offline).toEqual([]);
+      // No broker was touched: the same containers run (broker 2 still stopped by the test).
+      expect(brokerIds()).toEqual(before);
+    } finally {
+      await live.close();
+      s.setConfig("kafka", { brokers: 3, heapMb: 384, brokerConfig });
+      run("docker", ["start", broker2]);
+      await waitWhole();
+    }
+  }, 400_000);
+
   it("keeps the data on the named volumes when a broker config change replaces the containers", async () => {
     await withClient(client(), async (c) => {
       const producer = await c.producer();

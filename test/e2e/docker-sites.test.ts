@@ -10,6 +10,7 @@ import * as readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterClient, withClient, type ProducerHandle } from "../../src/clients/cluster";
 import { readTopicToEnd } from "../../src/clients/mirror-reader";
+import { decodeCheckpoint, decodeOffsetSync } from "../../src/model/mm2-records";
 import { waitUntil } from "../../src/clients/wait";
 import { repoRoot, run, runAsync, type RunResult } from "../support/exec";
 import { promQuery } from "../support/metrics";
@@ -51,12 +52,14 @@ const encode = (site: Site, seq: number) => JSON.stringify({ s: site, q: seq, t:
 const decode = (v: string | Buffer | null): { s: Site; q: number } => JSON.parse(String(v));
 const id = (r: { s: Site; q: number }) => `${r.s}:${r.q}`;
 
-/** Every record a group consumed, in order, with where it read it. */
+/** Every record a group consumed, in order, with where it read it, and what it last committed. */
 class Ledger {
-  readonly seen: (Rec & { topic: string; at: number })[] = [];
-  add(topic: string, partition: number, value: string): void {
+  readonly seen: (Rec & { topic: string; offset: number; at: number })[] = [];
+  /** Partition → the last offset committed (the next to read), as the consumer reported it. */
+  readonly committed = new Map<number, number>();
+  add(topic: string, partition: number, value: string, offset = -1): void {
     const v = decode(value);
-    this.seen.push({ site: v.s, seq: v.q, partition, topic, at: Date.now() });
+    this.seen.push({ site: v.s, seq: v.q, partition, topic, offset, at: Date.now() });
   }
   ids(filter: (r: Rec & { topic: string }) => boolean = () => true): string[] {
     return this.seen.filter(filter).map((r) => id({ s: r.site, q: r.seq }));
@@ -103,6 +106,36 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
   /** Reads a topic of a site from the start: the identities of its records. */
   const contents = async (site: Site, topic: string) =>
     (await readTopicToEnd({ bootstrapServers: s[site].outputs().bootstrapServers.split(",") }, topic, 60_000)).map((r) => ({ ...decode(r.value), partition: r.partition }));
+
+  /** The last checkpoint of a group per partition of a topic on a site, with when MirrorMaker wrote it. */
+  const latestCheckpoints = async (site: Site, group: string, topic: string) => {
+    const records = await readTopicToEnd({ bootstrapServers: s[site].outputs().bootstrapServers.split(",") }, `${other(site)}.checkpoints.internal`, 60_000);
+    const latest = new Map<number, { upstreamOffset: number; timestamp: number }>();
+    for (const r of records) {
+      const c = decodeCheckpoint(r.key!, r.value!);
+      if (c.group === group && c.topic === topic) latest.set(c.partition, { upstreamOffset: c.upstreamOffset, timestamp: Number(r.timestamp) });
+    }
+    return latest;
+  };
+
+  /**
+   * Per partition of a source topic, the longest time MirrorMaker on `site` went without writing an
+   * offset sync for it in the window (the window's end counts as one): translation cannot advance
+   * past the last sync, so a pause here is a pause of the checkpoints.
+   */
+  const offsetSyncPauses = async (site: Site, sourceTopic: string, from: number, to: number) => {
+    const records = await readTopicToEnd({ bootstrapServers: s[site].outputs().bootstrapServers.split(",") }, `mm2-offset-syncs.${other(site)}.internal`, 60_000);
+    const at = new Map<number, number[]>();
+    for (const r of records) {
+      const o = decodeOffsetSync(r.key!, r.value!);
+      const t = Number(r.timestamp);
+      if (o.topic === sourceTopic && t >= from && t <= to) at.set(o.partition, [...(at.get(o.partition) ?? []), t]);
+    }
+    return (partition: number) => {
+      const ts = [from, ...(at.get(partition) ?? []).sort((a, b) => a - b), to];
+      return Math.max(...ts.slice(1).map((t, i) => t - ts[i])) / 1000;
+    };
+  };
 
   const killSite = (site: Site) => {
     const ids = run("docker", ["ps", "-q", "--filter", `label=kafka-platform.stack=${stacks[site]}`]).stdout.split("\n").filter(Boolean);
@@ -162,9 +195,10 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
     app.stderr.on("data", (d) => (appErr += d));
     const appExited = new Promise<number | null>((r) => app.on("close", (code) => r(code)));
     readline.createInterface({ input: app.stdout }).on("line", (line) => {
-      const m = JSON.parse(line) as { ready?: true; topic: string; partition: number; value: string };
+      const m = JSON.parse(line) as { ready?: true; commit?: { partition: number; offset: number }[]; topic: string; partition: number; offset: number; value: string };
       if (m.ready) reading = true;
-      else eastLedger.add(m.topic, m.partition, m.value);
+      else if (m.commit) for (const c of m.commit) eastLedger.committed.set(c.partition, c.offset);
+      else eastLedger.add(m.topic, m.partition, m.value, m.offset);
     });
     let appCode: number | null | undefined;
     void appExited.then((c) => { appCode = c; });
@@ -217,17 +251,40 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
     const reread = Array.from({ length: PARTITIONS }, (_, part) => westLedger.seen.filter((r) => r.partition === part && eastIds.has(id({ s: r.site, q: r.seq }))).length);
     const unmirrored = acked.filter((r) => r.site === "east" && !mirroredIds.has(`east:${r.seq}`)).length;
     const perPartitionRate = RATE / PARTITIONS;
-    // mirror-facts' bound r·(E + S + C) + L + 1 (C ≤ 1 s: kafkajs commits per batch) holds for a
-    // MirrorMaker that is current; one D seconds behind at the kill makes the last checkpoints up
-    // to D older. D is read from what was acknowledged on east but never reached west.
+    // mirror-facts' bound r·(E + S + C) + L + 1 assumes two things of the machine that a loaded
+    // two-core host does not always give, so both are measured, reported and added:
+    // - r·C, records the application read on east but had not committed when it died, counted
+    //   from its commits: kafkajs commits per batch, and a batch grows when the consumer is behind;
+    // - P, the longest pause in MirrorMaker's offset syncs of the partition in the last 15 s:
+    //   translation cannot advance past the last sync (CI saw one partition's syncs pause ~4 s
+    //   while the others' did not). It must stay below 10 s.
+    // One D seconds behind at the kill makes the last checkpoints up to D older; D is read from
+    // what was acknowledged on east but never reached west.
     const lagS = unmirrored / RATE;
-    const bound = Math.ceil(perPartitionRate * (E + S + 1 + lagS) + L + 1);
+    const checkpoints = await latestCheckpoints("west", G, "east.orders");
+    const pause = await offsetSyncPauses("west", "orders", killedAt - 15_000, killedAt);
+    const parts = Array.from({ length: PARTITIONS }, (_, part) => {
+      const onEast = eastLedger.seen.filter((r) => r.partition === part);
+      const committedAt = eastLedger.committed.get(part) ?? 0;
+      const upstream = checkpoints.get(part)?.upstreamOffset ?? 0;
+      const uncommitted = onEast.filter((r) => r.offset >= committedAt).length;
+      const unCheckpointed = onEast.filter((r) => r.offset >= upstream && r.offset < committedAt).length;
+      const pauseS = pause(part);
+      const bound = uncommitted + Math.ceil(perPartitionRate * (E + S + lagS + pauseS) + L + 1);
+      return { uncommitted, unCheckpointed, pauseS, bound, translation: reread[part] - uncommitted - unCheckpointed, ageS: (killedAt - (checkpoints.get(part)?.timestamp ?? 0)) / 1000 };
+    });
+    const list = (f: (p: typeof parts[number]) => string | number) => `[${parts.map(f).join(", ")}]`;
     report(`failover: RTO ${rto.toFixed(1)} s (kill → first record consumed on west); mirrored lost ${lost.length}; re-read per partition [${reread.join(", ")}] ` +
-      `(bound ${bound}); acknowledged on east but never mirrored: ${unmirrored} (replication ${lagS.toFixed(1)} s behind at the kill)`);
+      `(bounds ${list((p) => p.bound)}; with C assumed 1 s and no pause: ${Math.ceil(perPartitionRate * (E + S + 1 + lagS) + L + 1)}): ` +
+      `read on east but uncommitted ${list((p) => p.uncommitted)}, committed but past the last checkpoint ${list((p) => p.unCheckpointed)}, ` +
+      `translation ${list((p) => p.translation)}; longest offset-sync pause ${list((p) => p.pauseS.toFixed(1))} s; last checkpoint written ${list((p) => p.ageS.toFixed(1))} s before the kill; ` +
+      `acknowledged on east but never mirrored: ${unmirrored} (replication ${lagS.toFixed(1)} s behind at the kill)`);
     expect(firstAt).toBeGreaterThan(0);
     expect(rto).toBeLessThanOrEqual(60);
     expect(lost).toEqual([]);
-    for (const n of reread) expect(n).toBeLessThanOrEqual(bound);
+    expect(eastLedger.committed.size, "the application's commits on east were seen").toBe(PARTITIONS);
+    for (const p of parts) expect(p.pauseS).toBeLessThan(10);
+    reread.forEach((n, part) => expect(n, `partition ${part}`).toBeLessThanOrEqual(parts[part].bound));
     // Nothing consumed on west that was not mirrored, and no record twice on west.
     expect(new Set(westLedger.ids()).size).toBe(westLedger.seen.length);
   }, 600_000);

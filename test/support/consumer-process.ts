@@ -2,7 +2,7 @@
 // the site (SIGKILL) and so can never come back as a member of a rebuilt site, as a kafkajs
 // consumer in the test's own process did (it restarts itself after a crash).
 // argv: bootstrap servers (comma-separated), topic, group. stdout: one JSON line per record,
-// {"ready":true} after the first fetch.
+// {"ready":true} after the first fetch, {"commit":[{partition, offset}]} after each commit.
 import { ClusterClient } from "../../src/clients/cluster";
 
 const [bootstrap, topic, group] = process.argv.slice(2);
@@ -11,5 +11,6 @@ const client = new ClusterClient({ bootstrapServers: bootstrap.split(","), clien
 client.consume({
   topic, group, fromBeginning: true,
   onFirstFetch: () => out({ ready: true }),
-  onMessage: (m) => { out({ topic: m.topic, partition: m.partition, value: m.value }); },
+  onMessage: (m) => { out({ topic: m.topic, partition: m.partition, offset: Number(m.offset), value: m.value }); },
+  onCommit: (offsets) => out({ commit: offsets.map(({ partition, offset }) => ({ partition, offset })) }),
 }).then(() => process.exit(0), (e: Error) => { process.stderr.write(`${e.message}\n`); process.exit(1); });

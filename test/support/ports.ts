@@ -12,6 +12,7 @@ const BLOCKS = {
   "docker-sites-secure": 26_000,
   "docker-monitoring": 27_000,
   "docker-sites": 28_000,
+  "docker-failures": 30_000,
 } as const;
 
 export function portBlock(file: keyof typeof BLOCKS): number {

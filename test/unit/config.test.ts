@@ -40,7 +40,7 @@ describe("parseEstate", () => {
     const spec = parseEstate(good());
     expect(spec.name).toBe("kp-t");
     expect(spec.kafka).toEqual({
-      version: "3.9.2", mode: "zookeeper", brokers: 3, heapMb: 512, image: "kafka-platform/kafka:3.9.2", brokerConfig: {},
+      version: "3.9.2", mode: "zookeeper", brokers: 3, heapMb: 512, image: "kafka-platform/kafka:3.9.2", brokerConfig: {}, rollStepTimeoutSeconds: 600,
     });
     expect(spec.zookeeper).toEqual({ replicas: 3, heapMb: 256 });
     expect(spec.topics).toEqual([

@@ -13,4 +13,7 @@ it("declares the cluster when every removed broker is declared", async () => {
   }, undefined, { brokers: { 0: "a", 1: "b", 2: "c", 3: "d", 4: "e" } }, created);
   expect(created.filter((c) => c.type === "docker:index/container:Container").map((c) => c.name)).toContain("kafka-2");
   expect(created.some((c) => c.name === "kafka-3")).toBe(false);
+  // The brokers it keeps roll: their guards ask the brokers that run now.
+  const guards = created.filter((c) => c.name.endsWith("-can-roll"));
+  expect(guards.map((g) => [g.name, g.inputs.brokers.length])).toEqual([["kafka-0-can-roll", 3], ["kafka-1-can-roll", 3], ["kafka-2-can-roll", 3]]);
 });

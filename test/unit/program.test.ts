@@ -98,6 +98,15 @@ describe("the docker program", () => {
     for (const g of gates) expect(g.inputs.identity).toBeUndefined();
   });
 
+  it("guards each broker before a roll takes it down: a digest of its declared spec, over the brokers the last deployment ran (none on a first deploy)", () => {
+    const guards = ofType("pulumi-nodejs:dynamic:Resource").filter((r) => r.name.endsWith("-can-roll"));
+    expect(guards.map((g) => ({ name: g.name, brokerId: g.inputs.brokerId, brokers: g.inputs.brokers, timeoutSeconds: g.inputs.timeoutSeconds }))).toEqual([0, 1, 2].map((id) => (
+      { name: `kafka-${id}-can-roll`, brokerId: id, brokers: [], timeoutSeconds: 600 })));
+    // One digest per broker: each renders its own server.properties.
+    expect(new Set(guards.map((g) => g.inputs.spec)).size).toBe(3);
+    for (const g of guards) expect(g.inputs.spec).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it("gives each ZooKeeper member its id", () => {
     const zk = ofType("docker:index/container:Container").filter((c) => c.inputs.name.includes("zookeeper"));
     expect(zk.map((c) => c.inputs.envs.find((e: string) => e.startsWith("ZOO_MY_ID="))).sort()).toEqual(["ZOO_MY_ID=1", "ZOO_MY_ID=2", "ZOO_MY_ID=3"]);
