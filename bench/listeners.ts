@@ -26,7 +26,7 @@ export async function benchListeners(runs: number): Promise<void> {
   const spec = {
     name: NAME,
     zookeeper: { replicas: 1, heapMb: 128 },
-    kafka: { version: "3.9.2", mode: "zookeeper" as const, brokers: 1, heapMb: 512, image: "kafka-platform/kafka:3.9.2", brokerConfig: {}, rollStepTimeoutSeconds: 600 },
+    kafka: { version: "3.9.2", mode: "zookeeper" as const, brokers: 1, heapMb: 512, image: "kafka-platform/kafka:3.9.2", brokerConfig: {}, rollStepTimeoutSeconds: 600, reassignThrottleBytesPerSecond: 10485760 },
     security: { enabled: true, clientAuth: "scram" as const, tls: { validityDays: 1, renewBeforeDays: 0, rotation: 0 } },
   };
   const host = `${NAME}-kafka-0`;

@@ -50,6 +50,7 @@ export = async () => {
     bootstrapServers: Object.values(cluster.hostAddresses), brokers: cluster.brokers, tls, adminPassword: scram?.adminPassword,
   });
   const declared = new Topics("topics", { topics: spec.topics, provider, brokers: cluster.brokers });
+  cluster.placeReplicas([declared]);
   const credentials = scram?.credentials(provider, cluster.brokers) ?? [];
   const access = new Principals("principals", { users: allUsers, provider, dependsOn: [declared, ...credentials] });
   const mirrorMaker = sources.length > 0

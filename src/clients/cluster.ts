@@ -6,7 +6,7 @@
 // Pulumi's dynamic provider, whose closure serializer must recognise every module it captures.
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type Producer } from "kafkajs";
 import { ClusterError, toClusterError, type ErrorContext } from "./errors";
-import { API, connectBroker, createCluster, errorFromCode, sendRaw, type RawBroker, type RawCluster, type RawMetadata } from "./kafkajs-internals";
+import { API, connectBroker, createCluster, errorFromCode, sendRaw, type RawBroker, type RawCluster, type RawConfigResource, type RawMetadata } from "./kafkajs-internals";
 
 /** How a client proves who it is: plaintext (nothing), TLS with a CA, plus SCRAM or a certificate. */
 export interface Identity {
@@ -204,13 +204,22 @@ export class ClusterClient {
     });
   }
 
-  /** The topics' config values as the brokers report them (defaults included). */
+  /**
+   * The topics' config values as the brokers report them (defaults included). Asked raw of one
+   * broker: kafkajs' admin first refreshes metadata and fails while any partition has no leader
+   * (a replication-factor-1 partition on a stopped broker) — exactly when the roll's guard asks.
+   */
   async topicConfigs(names: string[]): Promise<Record<string, Record<string, string>>> {
     if (names.length === 0) return {};
     return this.run({ action: "describe the configs of", topic: names.length === 1 ? names[0] : undefined }, async () => {
-      const r = await (await this.admin()).describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: 2 /* TOPIC */, name })) });
+      const r = await this.withSeedBroker((broker) => sendRaw<{ resources: RawConfigResource[] }>(broker, API.DescribeConfigs, {
+        // No config names: kafkajs encodes an empty list as null, "every config".
+        resources: names.map((name) => ({ type: 2 /* TOPIC */, name })), includeSynonyms: false,
+      }));
+      const failed = r.resources.find((res) => res.errorCode !== 0);
+      if (failed) throw toClusterError(errorFromCode(failed.errorCode), { action: "describe the configs of", topic: failed.resourceName, principal: this.principal });
       return Object.fromEntries(r.resources.map((res) => [res.resourceName,
-        Object.fromEntries(res.configEntries.map((e) => [e.configName, e.configValue]))]));
+        Object.fromEntries(res.configEntries.map((e) => [e.configName, e.configValue ?? ""]))]));
     });
   }
 
@@ -218,6 +227,47 @@ export class ClusterClient {
   async setTopicConfigs(topic: string, config: Record<string, string>): Promise<void> {
     await this.run({ action: "alter the config of", topic }, async () => {
       await (await this.admin()).alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) }] });
+    });
+  }
+
+  /**
+   * The values set dynamically on a topic (type 2) or on one broker (type 4, name = its id): what
+   * AlterConfigs replaces as a whole, so a change is read-modify-write. Sensitive values (which
+   * the broker does not return) are refused rather than wiped.
+   */
+  async dynamicConfigs(type: 2 | 4, name: string): Promise<Record<string, string>> {
+    return this.run({ action: "describe the configs of", ...(type === 2 ? { topic: name } : {}) }, async () => {
+      const r = await (await this.admin()).describeConfigs({ includeSynonyms: false, resources: [{ type, name }] });
+      const own = type === 2 ? 1 /* TOPIC_CONFIG */ : 2 /* DYNAMIC_BROKER_CONFIG */;
+      const entries = r.resources[0]?.configEntries.filter((e) => e.configSource === own) ?? [];
+      const secret = entries.find((e) => e.isSensitive);
+      if (secret) throw new ClusterError("other", `${type === 2 ? "topic" : "broker"} ${name} has a sensitive dynamic config (${secret.configName}) that AlterConfigs would erase`, false, "SENSITIVE_DYNAMIC_CONFIG");
+      return Object.fromEntries(entries.map((e) => [e.configName, e.configValue]));
+    });
+  }
+
+  /** Replaces the dynamic configs of a topic (type 2) or a broker (type 4). */
+  async setDynamicConfigs(type: 2 | 4, name: string, config: Record<string, string>): Promise<void> {
+    await this.run({ action: "alter the config of", ...(type === 2 ? { topic: name } : {}) }, async () => {
+      await (await this.admin()).alterConfigs({ validateOnly: false, resources: [{ type, name, configEntries: Object.entries(config).map(([n, value]) => ({ name: n, value })) }] });
+    });
+  }
+
+  /** Starts moving partitions to new replica lists (KIP-455); returns at once. */
+  async reassign(moves: { topic: string; partition: number; replicas: number[] }[]): Promise<void> {
+    if (moves.length === 0) return;
+    const byTopic = new Map<string, { partition: number; replicas: number[] }[]>();
+    for (const m of moves) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), { partition: m.partition, replicas: m.replicas }]);
+    await this.run({ action: "reassign the partitions of" }, async () => {
+      await (await this.admin()).alterPartitionReassignments({ topics: [...byTopic].map(([topic, partitionAssignment]) => ({ topic, partitionAssignment })) });
+    });
+  }
+
+  /** Partitions still being moved: "orders-1". */
+  async ongoingReassignments(): Promise<string[]> {
+    return this.run({ action: "list the reassignments of" }, async () => {
+      const r = await (await this.admin()).listPartitionReassignments({});
+      return r.topics.flatMap((t) => t.partitions.map((p) => `${t.topic}-${p.partitionIndex}`)).sort();
     });
   }
 

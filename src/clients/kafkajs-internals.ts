@@ -9,7 +9,7 @@ export type RawBroker = any;
 export type RawCluster = any;
 
 /** Kafka API keys of the requests sent raw. */
-export const API = { ListOffsets: 2, Metadata: 3, OffsetFetch: 9, DescribeGroups: 15, ListGroups: 16 } as const;
+export const API = { ListOffsets: 2, Metadata: 3, OffsetFetch: 9, DescribeGroups: 15, ListGroups: 16, DescribeConfigs: 32 } as const;
 
 const symbol = (o: object, description: string) => Object.getOwnPropertySymbols(o).find((s) => s.description === description)!;
 
@@ -33,7 +33,7 @@ export async function connectBroker(cluster: RawCluster, nodeId: number, host: s
 
 const REQUEST_MODULES: Record<number, string> = {
   [API.ListOffsets]: "ListOffsets", [API.Metadata]: "Metadata", [API.OffsetFetch]: "OffsetFetch",
-  [API.DescribeGroups]: "DescribeGroups", [API.ListGroups]: "ListGroups",
+  [API.DescribeGroups]: "DescribeGroups", [API.ListGroups]: "ListGroups", [API.DescribeConfigs]: "DescribeConfigs",
 };
 
 /** Sends one request at the highest version both sides speak; returns the decoded response unchecked. */
@@ -71,4 +71,11 @@ export interface RawMetadata {
     topic: string;
     partitionMetadata: { partitionErrorCode: number; partitionId: number; leader: number; replicas: number[]; isr: number[] }[];
   }[];
+}
+
+/** A DescribeConfigs response's resource as decoded (v1+), before kafkajs' checks. */
+export interface RawConfigResource {
+  errorCode: number;
+  resourceName: string;
+  configEntries: { configName: string; configValue: string | null; configSource: number; isSensitive: boolean }[];
 }

@@ -9,6 +9,7 @@ import type { ClusterTls } from "./cluster-tls";
 import type { Identity } from "../clients/cluster";
 import { ReplicationGate } from "./replication-gate";
 import { RollGuard } from "./roll-guard";
+import { Rebalance } from "./rebalance";
 import { createHash } from "node:crypto";
 
 export interface KafkaClusterArgs {
@@ -87,6 +88,9 @@ export class KafkaCluster extends pulumi.ComponentResource {
   readonly internalBootstrapServers: string;
   /** Comma-separated, for other sites' MirrorMakers: the site listener, or the external one where the platform has none. */
   readonly siteBootstrapServers: pulumi.Output<string>;
+  private readonly identity: pulumi.Output<Identity | undefined>;
+  private readonly spec: EstateSpec;
+  private readonly prefix: string;
 
   constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kafka-platform:index:KafkaCluster", name, {}, opts);
@@ -95,6 +99,9 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const internal: string[] = [];
     const siteAddresses: pulumi.Output<string>[] = [];
     const identity = adminIdentity(args.tls, args.adminPassword);
+    this.identity = identity;
+    this.spec = spec;
+    this.prefix = name;
     const addresses = args.external;
     this.brokers = [];
     const existing = new Set(args.existingBrokers);
@@ -150,5 +157,19 @@ export class KafkaCluster extends pulumi.ComponentResource {
     this.internalBootstrapServers = internal.join(",");
     this.siteBootstrapServers = pulumi.all(siteAddresses).apply((a) => a.join(","));
     this.registerOutputs({ bootstrapServers: this.bootstrapServers });
+  }
+
+  /**
+   * Fits partition replicas to the declared brokers when they change (a scale-up or -down), after
+   * `after` (the declared topics: their own changes first).
+   */
+  placeReplicas(after: pulumi.Resource[]): Rebalance {
+    return new Rebalance(`${this.prefix}-replica-placement`, {
+      brokerIds: Array.from({ length: this.spec.kafka.brokers }, (_, id) => id),
+      brokers: pulumi.all(Object.values(this.hostAddresses)),
+      identity: this.identity,
+      timeoutSeconds: this.spec.kafka.rollStepTimeoutSeconds,
+      throttleBytesPerSecond: this.spec.kafka.reassignThrottleBytesPerSecond,
+    }, { parent: this, dependsOn: [...this.brokers, ...after] });
   }
 }

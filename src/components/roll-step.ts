@@ -12,7 +12,7 @@ export interface RollStepInputs {
   identity?: Identity;
 }
 
-export async function withRollClient<T>(inputs: RollStepInputs, use: (client: ClusterClient) => Promise<T>): Promise<T> {
+export async function withRollClient<T>(inputs: Pick<RollStepInputs, "brokers" | "identity">, use: (client: ClusterClient) => Promise<T>): Promise<T> {
   const client = new ClusterClient({
     bootstrapServers: inputs.brokers, identity: inputs.identity, principal: "admin", clientId: "kafka-platform-roll",
     requestTimeoutMs: 10_000, retries: 0,

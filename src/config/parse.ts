@@ -116,7 +116,7 @@ function checkUserPasswords(issues: Issues, v: unknown, users: string[], securit
 
 function parseKafka(issues: Issues, v: unknown): KafkaSpec | undefined {
   const w = `${NS}:kafka`;
-  const o = issues.object(w, v, ["version", "mode", "brokers", "heapMb", "image", "brokerConfig", "rollStepTimeoutSeconds"]);
+  const o = issues.object(w, v, ["version", "mode", "brokers", "heapMb", "image", "brokerConfig", "rollStepTimeoutSeconds", "reassignThrottleBytesPerSecond"]);
   if (!o) return undefined;
   const version = issues.str(`${w}.version`, o.version ?? DEFAULT_KAFKA_VERSION, /^\d+\.\d+\.\d+$/, "MAJOR.MINOR.PATCH");
   const mode = o.mode ?? "zookeeper";
@@ -130,6 +130,7 @@ function parseKafka(issues: Issues, v: unknown): KafkaSpec | undefined {
   const heapMb = issues.int(`${w}.heapMb`, o.heapMb ?? 512, 128, 8192);
   const image = issues.str(`${w}.image`, o.image ?? `kafka-platform/kafka:${version ?? DEFAULT_KAFKA_VERSION}`);
   const rollStepTimeoutSeconds = issues.int(`${w}.rollStepTimeoutSeconds`, o.rollStepTimeoutSeconds ?? 600, 10, 7200);
+  const reassignThrottleBytesPerSecond = issues.int(`${w}.reassignThrottleBytesPerSecond`, o.reassignThrottleBytesPerSecond ?? 10 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024);
   const brokerConfig: Record<string, string> = {};
   const bc = o.brokerConfig === undefined ? {} : issues.object(`${w}.brokerConfig`, o.brokerConfig, Object.keys(o.brokerConfig as object ?? {}));
   for (const [k, val] of Object.entries(bc ?? {})) {
@@ -138,8 +139,8 @@ function parseKafka(issues: Issues, v: unknown): KafkaSpec | undefined {
     else if (!["string", "number", "boolean"].includes(typeof val)) issues.add(`${w}.brokerConfig.${k}`, `${show(val)} is not a scalar`);
     else brokerConfig[k] = String(val);
   }
-  if (!version || brokers === undefined || heapMb === undefined || !image || mode !== "zookeeper" || rollStepTimeoutSeconds === undefined) return undefined;
-  return { version, mode: "zookeeper", brokers, heapMb, image, brokerConfig, rollStepTimeoutSeconds };
+  if (!version || brokers === undefined || heapMb === undefined || !image || mode !== "zookeeper" || rollStepTimeoutSeconds === undefined || reassignThrottleBytesPerSecond === undefined) return undefined;
+  return { version, mode: "zookeeper", brokers, heapMb, image, brokerConfig, rollStepTimeoutSeconds, reassignThrottleBytesPerSecond };
 }
 
 function parseZooKeeper(issues: Issues, v: unknown): ZooKeeperSpec | undefined {

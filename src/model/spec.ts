@@ -52,6 +52,8 @@ export interface KafkaSpec {
   brokerConfig: Record<string, string>;
   /** How long one step of a roll may wait (a broker safe to restart, then back in sync) before `up` fails. */
   rollStepTimeoutSeconds: number;
+  /** Cap on replication traffic while partitions move onto or off brokers (scaling). */
+  reassignThrottleBytesPerSecond: number;
 }
 
 /** Where the estate runs: exactly one target's settings (a kubernetes stack has no docker block). */

@@ -135,6 +135,42 @@ describe("a 3-broker cluster on Docker", () => {
     });
   }, 120_000);
 
+  it("npm run drift: shows a hand change to a declared topic config, never broker defaults; up --refresh restores it; a hand-made topic is reported, not deleted", async () => {
+    const configs = (args: string[]) => run("docker", [
+      "run", "--rm", "--network", `kp-${stackName}`, "--label", `kafka-platform.stack=${stackName}`, process.env.KP_KAFKA_IMAGE ?? "kafka-platform/kafka:3.9.2",
+      "class", "kafka.admin.ConfigCommand", "--bootstrap-server", s.outputs().internalBootstrapServers!, "--entity-type", "brokers", "--entity-default", ...args,
+    ], { timeoutMs: 120_000 });
+    const drift = () => run("node", ["-r", "ts-node/register/transpile-only", "src/preview/drift.ts", "--stack", stackName, "--cwd", s.program], { env: s.env, timeoutMs: 300_000 });
+    await withClient(client(), async (c) => {
+      await c.setTopicConfigs("orders", { "min.insync.replicas": "2", "retention.ms": "1000" });
+      await c.createTopic("handmade", 1, 1);
+    });
+    // A broker default changed by hand: every topic inherits it, and it is no topic's drift.
+    const set = configs(["--alter", "--add-config", "log.retention.bytes=1073741824"]);
+    expect(set.code, set.stderr).toBe(0);
+    try {
+      const found = drift();
+      expect(found.code, found.stdout + found.stderr).toBe(3);
+      expect(found.stdout).toContain(`drift on stack '${stackName}': 1 declared resource(s) differ from the cluster (live → declared)`);
+      expect(found.stdout).toContain("topic ~ orders: retention.ms 1000 → 3600000");
+      expect(found.stdout).toMatch(/topic\(s\) on the cluster that the stack does not declare[^\n]*\n {2}handmade\n/);
+      expect(found.stdout).not.toContain("retention.bytes");
+
+      const up = s.pulumi(["up", "--refresh", "--yes", "--skip-preview"]);
+      expect(up.code, up.stdout + up.stderr).toBe(0);
+      await withClient(client(), async (c) => {
+        expect((await c.topicConfigs(["orders"])).orders["retention.ms"]).toBe("3600000");
+        expect(await c.listTopics()).toContain("handmade"); // reported, never deleted
+      });
+      const clean = drift();
+      expect(clean.code, clean.stdout + clean.stderr).toBe(0);
+      expect(clean.stdout).toContain(`no drift on stack '${stackName}'`);
+      expect(clean.stdout).toContain("  handmade");
+    } finally {
+      configs(["--alter", "--delete-config", "log.retention.bytes"]);
+    }
+  }, 400_000);
+
   it("fails the smoke test on a stopped broker, naming it", async () => {
     const broker2 = `kp-${stackName}-kafka-2`;
     run("docker", ["stop", "-t", "30", broker2], { timeoutMs: 60_000 });

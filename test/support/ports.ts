@@ -13,6 +13,7 @@ const BLOCKS = {
   "docker-monitoring": 27_000,
   "docker-sites": 28_000,
   "docker-failures": 30_000,
+  "docker-scaling": 31_000,
 } as const;
 
 export function portBlock(file: keyof typeof BLOCKS): number {

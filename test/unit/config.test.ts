@@ -40,7 +40,7 @@ describe("parseEstate", () => {
     const spec = parseEstate(good());
     expect(spec.name).toBe("kp-t");
     expect(spec.kafka).toEqual({
-      version: "3.9.2", mode: "zookeeper", brokers: 3, heapMb: 512, image: "kafka-platform/kafka:3.9.2", brokerConfig: {}, rollStepTimeoutSeconds: 600,
+      version: "3.9.2", mode: "zookeeper", brokers: 3, heapMb: 512, image: "kafka-platform/kafka:3.9.2", brokerConfig: {}, rollStepTimeoutSeconds: 600, reassignThrottleBytesPerSecond: 10485760,
     });
     expect(spec.zookeeper).toEqual({ replicas: 3, heapMb: 256 });
     expect(spec.topics).toEqual([
@@ -110,7 +110,7 @@ describe("parseEstate", () => {
     ["a monitoring port taken by a broker", (r) => { r.config.docker = { firstBrokerPort: 19092, prometheusPort: 19093 }; },
       ["kafka-platform:docker.prometheusPort: 19093 is already used by broker 1"]],
     ["unknown nested key", (r) => { kafka(r).replicas = 3; },
-      ["kafka-platform:kafka.replicas: unknown key (known: version, mode, brokers, heapMb, image, brokerConfig)"]],
+      ["kafka-platform:kafka.replicas: unknown key (known: version, mode, brokers, heapMb, image, brokerConfig, rollStepTimeoutSeconds, reassignThrottleBytesPerSecond)"]],
     ["managed broker setting", (r) => { kafka(r).brokerConfig = { "broker.id": 7 }; },
       ["kafka-platform:kafka.brokerConfig.broker.id: is managed by the platform and cannot be set"]],
     ["bad target", (r) => { r.config.target = "aws"; }, ["kafka-platform:target: 'aws' is not docker or kubernetes"]],

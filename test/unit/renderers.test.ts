@@ -8,7 +8,7 @@ import { renderZooCfg, zookeeperConnect } from "../../src/model/zookeeper";
 const spec = {
   name: "kp-t",
   zookeeper: { replicas: 3, heapMb: 256 },
-  kafka: { version: "3.9.2", mode: "zookeeper" as const, brokers: 3, heapMb: 512, image: "img", brokerConfig: {} as Record<string, string>, rollStepTimeoutSeconds: 600 },
+  kafka: { version: "3.9.2", mode: "zookeeper" as const, brokers: 3, heapMb: 512, image: "img", brokerConfig: {} as Record<string, string>, rollStepTimeoutSeconds: 600, reassignThrottleBytesPerSecond: 10485760 },
 };
 
 describe("zoo.cfg", () => {

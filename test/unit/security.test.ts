@@ -6,7 +6,7 @@ import { renderZooCfg, zookeeperConnect } from "../../src/model/zookeeper";
 const spec = (clientAuth: "scram" | "mtls") => ({
   name: "kp-s",
   zookeeper: { replicas: 1, heapMb: 128 },
-  kafka: { version: "3.9.2", mode: "zookeeper" as const, brokers: 2, heapMb: 384, image: "img", brokerConfig: {}, rollStepTimeoutSeconds: 600 },
+  kafka: { version: "3.9.2", mode: "zookeeper" as const, brokers: 2, heapMb: 384, image: "img", brokerConfig: {}, rollStepTimeoutSeconds: 600, reassignThrottleBytesPerSecond: 10485760 },
   security: { enabled: true, clientAuth, tls: { validityDays: 365, renewBeforeDays: 30, rotation: 0 } },
 });
 
