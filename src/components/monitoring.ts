@@ -38,7 +38,7 @@ export class Monitoring extends pulumi.ComponentResource {
           { path: MONITORING_FILES.exporterCredentials, content: pulumi.secret(args.secure.credentials.apply((c) => JSON.stringify(c))), secret: true },
         ]
       : [{ path: MONITORING_FILES.exporterConfig, content: renderExporterConfig(spec, args.bootstrapServers, false) }];
-    const exporter = platform.node(`${name}-lag-exporter`, {
+    platform.node(`${name}-lag-exporter`, {
       role: "lag-exporter",
       ordinal: 0,
       hostname: nodeName(spec, "lag-exporter", 0),
@@ -77,7 +77,9 @@ export class Monitoring extends pulumi.ComponentResource {
       publish: [PORTS.prometheus],
       // Debian's promtool 2.42 has no `check ready`: a query answers once Prometheus serves.
       healthcheck: ["promtool", "query", "instant", `http://127.0.0.1:${PORTS.prometheus}`, "vector(1)"],
-    }, this, [exporter.ready]);
+      // Beside the exporter, not after it: Prometheus scrapes whatever answers, and waiting for
+      // the exporter only lengthened a first deploy.
+    }, this, args.dependsOn);
 
     const grafana = spec.monitoring.grafana;
     if (grafana) {
