@@ -262,7 +262,17 @@ describe("failure modes on the partition leader under load (Kafka's replication_
     } finally {
       for (const b of down) run("docker", ["start", container(b)]);
     }
-    await waitWhole();
+    // What the claim needs: the three brokers registered and every partition of the topic led.
+    // Not "every partition in sync": twice a restarted broker stayed out of the ISRs for minutes,
+    // logging "cannot become follower since the new leader 2 is unavailable" (Kafka's
+    // controller, not ours); that is reported, not waited for.
+    await withClient(client(), (c) => waitUntil({
+      what: `the brokers back and every partition of ${t} led`, timeoutMs: 180_000,
+      probe: async () => ({ brokers: (await c.describeCluster()).brokers, leaderless: (await c.describeTopics([t]))[0].partitions.filter((p) => p.leader < 0).map((p) => p.id) }),
+      done: (o) => o.brokers.length === 3 && o.leaderless.length === 0, describe: (o) => `brokers ${o.brokers.join(",")}; without a leader: ${o.leaderless.join(",") || "none"}`,
+    }));
+    const back = await withClient(client(), (c) => observe(c));
+    report(`two down, after the restart: ${back.behind.length} partition(s) not yet back in sync${back.behind.length ? ` (${back.behind.slice(0, 3).join("; ")})` : ""}`);
     const after = startTools(t, "two-down-after", 1);
     await after.producer.exited;
     await waitUntil({
