@@ -211,23 +211,24 @@ export class ClusterClient {
    */
   async topicConfigs(names: string[]): Promise<Record<string, Record<string, string>>> {
     if (names.length === 0) return {};
-    return this.run({ action: "describe the configs of", topic: names.length === 1 ? names[0] : undefined }, async () => {
-      const r = await this.withSeedBroker((broker) => sendRaw<{ resources: RawConfigResource[] }>(broker, API.DescribeConfigs, {
-        // No config names: kafkajs encodes an empty list as null, "every config".
-        resources: names.map((name) => ({ type: 2 /* TOPIC */, name })), includeSynonyms: false,
-      }));
-      const failed = r.resources.find((res) => res.errorCode !== 0);
-      if (failed) throw toClusterError(errorFromCode(failed.errorCode), { action: "describe the configs of", topic: failed.resourceName, principal: this.principal });
-      return Object.fromEntries(r.resources.map((res) => [res.resourceName,
-        Object.fromEntries(res.configEntries.map((e) => [e.configName, e.configValue ?? ""]))]));
-    });
+    return this.run({ action: "describe the configs of", topic: names.length === 1 ? names[0] : undefined }, async () =>
+      Object.fromEntries((await this.rawTopicConfigs(names)).map((res) => [res.resourceName,
+        Object.fromEntries(res.configEntries.map((e) => [e.configName, e.configValue ?? ""]))])));
+  }
+
+  private async rawTopicConfigs(names: string[]): Promise<RawConfigResource[]> {
+    const r = await this.withSeedBroker((broker) => sendRaw<{ resources: RawConfigResource[] }>(broker, API.DescribeConfigs, {
+      // No config names: kafkajs encodes an empty list as null, "every config".
+      resources: names.map((name) => ({ type: 2 /* TOPIC */, name })), includeSynonyms: false,
+    }));
+    const failed = r.resources.find((res) => res.errorCode !== 0);
+    if (failed) throw toClusterError(errorFromCode(failed.errorCode), { action: "describe the configs of", topic: failed.resourceName, principal: this.principal });
+    return r.resources;
   }
 
   /** Sets a topic's dynamic configs (replaces every dynamic value: Kafka's AlterConfigs). */
   async setTopicConfigs(topic: string, config: Record<string, string>): Promise<void> {
-    await this.run({ action: "alter the config of", topic }, async () => {
-      await (await this.admin()).alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) }] });
-    });
+    await this.setDynamicConfigs(2, topic, config);
   }
 
   /**
@@ -237,12 +238,14 @@ export class ClusterClient {
    */
   async dynamicConfigs(type: 2 | 4, name: string): Promise<Record<string, string>> {
     return this.run({ action: "describe the configs of", ...(type === 2 ? { topic: name } : {}) }, async () => {
-      const r = await (await this.admin()).describeConfigs({ includeSynonyms: false, resources: [{ type, name }] });
+      // A broker's own configs are answered by that broker: kafkajs' admin routes the request.
+      const resources = type === 2 ? await this.rawTopicConfigs([name])
+        : (await (await this.admin()).describeConfigs({ includeSynonyms: false, resources: [{ type, name }] })).resources;
       const own = type === 2 ? 1 /* TOPIC_CONFIG */ : 2 /* DYNAMIC_BROKER_CONFIG */;
-      const entries = r.resources[0]?.configEntries.filter((e) => e.configSource === own) ?? [];
+      const entries = resources[0]?.configEntries.filter((e) => e.configSource === own) ?? [];
       const secret = entries.find((e) => e.isSensitive);
       if (secret) throw new ClusterError("other", `${type === 2 ? "topic" : "broker"} ${name} has a sensitive dynamic config (${secret.configName}) that AlterConfigs would erase`, false, "SENSITIVE_DYNAMIC_CONFIG");
-      return Object.fromEntries(entries.map((e) => [e.configName, e.configValue]));
+      return Object.fromEntries(entries.map((e) => [e.configName, e.configValue ?? ""]));
     });
   }
 

@@ -11,10 +11,11 @@ const REPLICA_KEYS = ["leader.replication.throttled.replicas", "follower.replica
 
 export async function currentAssignment(client: ClusterClient): Promise<PartitionAssignment[]> {
   const topics = await client.describeTopics(await client.listTopics());
-  return topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.id, replicas: p.replicas })));
+  // describeTopics sorts replica lists, so the first is not the preferred leader: pass the leader.
+  return topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.id, replicas: p.replicas, ...(p.leader >= 0 ? { leader: p.leader } : {}) })));
 }
 
-/** Adds (or, with `values` undefined, removes) keys in an entity's dynamic configs, keeping the rest. */
+/** Sets (or, with `value` undefined, removes) keys in an entity's dynamic configs, keeping the rest. */
 async function patch(client: ClusterClient, type: 2 | 4, name: string, keys: string[], value?: string): Promise<void> {
   const now = await client.dynamicConfigs(type, name);
   const next = Object.fromEntries(Object.entries(now).filter(([k]) => !keys.includes(k)));

@@ -5,7 +5,11 @@
 // leader's place the controller makes it the leader, so new brokers take a fair share of
 // leadership as well as of data. Impossible plans (more replicas than brokers) are refused.
 
-export interface PartitionAssignment { topic: string; partition: number; replicas: number[] }
+export interface PartitionAssignment {
+  topic: string; partition: number; replicas: number[];
+  /** The partition's current leader, when known; else its first replica (the preferred one). */
+  leader?: number;
+}
 
 export interface Move { topic: string; partition: number; from: number[]; to: number[] }
 
@@ -28,15 +32,21 @@ export function planRebalance(current: PartitionAssignment[], brokers: number[])
   const load = new Map(target.map((b) => [b, 0]));
   for (const p of plan.values()) for (const r of p.replicas) if (load.has(r)) load.set(r, load.get(r)! + 1);
   const lightest = (exclude: number[]) => target.filter((b) => !exclude.includes(b)).sort((a, b) => load.get(a)! - load.get(b)! || a - b)[0];
+  const leaderOf = (p: PartitionAssignment) => p.leader ?? p.replicas[0];
   const leaders = new Map(target.map((b) => [b, 0]));
-  for (const p of plan.values()) if (leaders.has(p.replicas[0])) leaders.set(p.replicas[0], leaders.get(p.replicas[0])! + 1);
-  /** Replaces replica `from` of `p` by `to`, in its place: in the leader's place it becomes the leader. */
+  for (const p of plan.values()) if (leaders.has(leaderOf(p))) leaders.set(leaderOf(p), leaders.get(leaderOf(p))! + 1);
+  /**
+   * Replaces replica `from` of `p` by `to`. In the leader's place it goes first: once the move
+   * is done the controller elects the first in-sync replica of the new list, since the old leader
+   * left it. Elsewhere it takes the place of the one it replaces.
+   */
   const move = (p: PartitionAssignment, from: number, to: number) => {
-    if (p.replicas[0] === from) {
+    if (leaderOf(p) === from) {
       if (leaders.has(from)) leaders.set(from, leaders.get(from)! - 1);
       leaders.set(to, leaders.get(to)! + 1);
-    }
-    p.replicas = p.replicas.map((r) => (r === from ? to : r));
+      p.replicas = [to, ...p.replicas.filter((r) => r !== from)];
+      p.leader = to;
+    } else p.replicas = p.replicas.map((r) => (r === from ? to : r));
     if (load.has(from)) load.set(from, load.get(from)! - 1);
     load.set(to, load.get(to)! + 1);
   };
@@ -55,7 +65,7 @@ export function planRebalance(current: PartitionAssignment[], brokers: number[])
     if (load.get(high)! - load.get(low)! <= 1) break;
     const candidates = ordered.filter((p) => p.replicas.includes(high) && !p.replicas.includes(low));
     const wantLead = leaders.get(low)! < fairLeaders;
-    const pick = candidates.find((p) => (p.replicas[0] === high) === wantLead) ?? candidates[0];
+    const pick = candidates.find((p) => (leaderOf(p) === high) === wantLead) ?? candidates[0];
     if (!pick) break;
     move(pick, high, low);
   }

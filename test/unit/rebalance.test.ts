@@ -24,6 +24,16 @@ describe("planRebalance", () => {
     expect(moves.length).toBe(counts[3]); // one move per replica broker 3 takes
   });
 
+  it("takes leadership from the partition's actual leader, not from its lowest replica id (replica lists come sorted)", () => {
+    const sorted = orders.map((p) => ({ ...p, leader: p.replicas[0], replicas: [...p.replicas].sort((a, b) => a - b) }));
+    const moves = planRebalance(sorted, [0, 1, 2, 3]);
+    // Moves that take the leader's replica: exactly broker 3's share (6 partitions over 4 brokers: 1),
+    // and there broker 3 goes first, so the controller elects it when the old leader leaves.
+    const leaderMoves = moves.filter((m) => !m.to.includes(sorted.find((x) => x.partition === m.partition)!.leader));
+    expect(leaderMoves.length).toBe(1);
+    expect(leaderMoves[0].to[0]).toBe(3);
+  });
+
   it("moves every replica off a broker that goes away, onto the others, evenly", () => {
     const four = apply(orders, planRebalance(orders, [0, 1, 2, 3]));
     const moves = planRebalance(four, [0, 1, 2]);
