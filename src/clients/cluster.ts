@@ -72,6 +72,13 @@ export interface ConsumeOptions {
   signal?: AbortSignal;
   /** Called after each successful commit with the offsets committed (the next to read). kafkajs reports partitions as strings: converted. */
   onCommit?: (offsets: { topic: string; partition: number; offset: number }[]) => void;
+  /**
+   * Behave like a long-running application: when kafkajs restarts the consumer after a retriable
+   * crash (a coordinator moving or still loading), keep reading and report the cause to
+   * `onRestart`. Default false: a check fails on the first crash and names its cause.
+   */
+  restartOnRetriable?: boolean;
+  onRestart?: (cause: string) => void;
 }
 
 const SECRETS = /password|privateKey|BEGIN [A-Z ]*PRIVATE KEY/;
@@ -409,7 +416,11 @@ export class ClusterClient {
           clearTimeout(idle);
           idle = setTimeout(resolve, o.idleMs);
         };
-        c.on(c.events.CRASH, (e) => fail(e.payload.error));
+        c.on(c.events.CRASH, (e) => {
+          // kafkajs sets restart only for a retriable error, and then rejoins by itself.
+          if (o.restartOnRetriable && e.payload.restart) o.onRestart?.(e.payload.error.message);
+          else fail(e.payload.error);
+        });
         let fetched = false;
         c.on(c.events.FETCH, () => {
           if (fetched) return;
