@@ -85,6 +85,11 @@ export function mirrorMakerProperties(input: MirrorRenderInput): Record<string, 
     "tasks.max": "1",
     // Worker settings of the herders that write here need the target's prefix (MirrorMakerConfig.workerConfig).
     [`${site}.offset.flush.interval.ms`]: String(spec.mirror.flushIntervalMs),
+    // Catching up after an outage. Connect's producer keeps one request in flight per broker, so
+    // 16 KB batches (Kafka's default) capped the drain near the produce rate (1.56x measured);
+    // 256 KB batches, a 5 ms linger and 2,000 records per poll drained several times faster.
+    [`${site}.producer.batch.size`]: String(256 * 1024),
+    [`${site}.producer.linger.ms`]: "5",
   };
   if (sources.some((s) => s.cluster.secure) || local.secure) {
     p["config.providers"] = "file";
@@ -114,6 +119,7 @@ export function mirrorMakerProperties(input: MirrorRenderInput): Record<string, 
       [`${f}.emit.heartbeats.enabled`]: "true",
       [`${f}.emit.heartbeats.interval.seconds`]: String(i.heartbeatSeconds),
       [`${f}.offset.lag.max`]: String(i.offsetLagMax),
+      [`${flow.source}.consumer.max.poll.records`]: "2000",
       // Offset syncs on this site: MirrorMaker writes only here, and a dead source loses none.
       [`${f}.offset-syncs.topic.location`]: "target",
       // The reverse direction is another site's MirrorMaker (its --clusters): never this one's.

@@ -173,6 +173,14 @@ describe("mm2.properties", () => {
     });
   });
 
+  it("catch up in large batches: the producer writing here and the consumer of each source are sized for a backlog", () => {
+    expect(props).toMatchObject({
+      "west.producer.batch.size": "262144",
+      "west.producer.linger.ms": "5",
+      "east.consumer.max.poll.records": "2000",
+    });
+  });
+
   it("render the same bytes whatever the order of the flows, with sorted keys", () => {
     const north = { ...spec.mirror.flows[0], source: "north", stack: "north" };
     const a = renderMirrorMakerProperties({ ...input, sources: [...input.sources, { flow: north, cluster: { alias: "north", bootstrapServers: ["n:9094"] } }] });
