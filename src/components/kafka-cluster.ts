@@ -142,7 +142,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
         timeoutSeconds: spec.kafka.rollStepTimeoutSeconds,
         identity,
       }, { parent: this, dependsOn: rolls && previous ? [previous] : [] });
-      const node = platform.node(`${name}-${id}`, nodeSpec, this, [...args.zookeeper, guard]);
+      // A broker the stack runs restarts only after ZooKeeper's own changes. A new one (first
+      // deploy, scale-up) may start while ZooKeeper does, where the platform allows it: the first
+      // deploy then takes ZooKeeper's start-up once, not twice.
+      const afterZooKeeper = rolls || !platform.brokersStartWithZooKeeper ? args.zookeeper : [];
+      const node = platform.node(`${name}-${id}`, nodeSpec, this, [...afterZooKeeper, guard]);
       const gate = new ReplicationGate(`${name}-${id}-in-sync`, {
         brokerId: id,
         after: node.revision,

@@ -2,7 +2,7 @@
 // container per node. Containers wait for their healthcheck, so "created" means "serving".
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { PORTS } from "../../model/layout";
+import { DOCKER_HEALTHCHECK as H, PORTS } from "../../model/layout";
 import type { DockerSpec, EstateSpec } from "../../model/spec";
 import { networkName, volumeName, type Role } from "../../model/naming";
 import { localImageId } from "../local-image";
@@ -14,6 +14,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
   /** The network linking the sites on this host (docker.siteNetwork), ensured to exist, owned by no stack. */
   private readonly link?: SiteLink;
   private readonly images = new Map<string, docker.RemoteImage>();
+  readonly brokersStartWithZooKeeper = true;
 
   constructor(
     name: string,
@@ -122,7 +123,7 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
       memorySwap: node.memoryMb,
       logDriver: "json-file",
       logOpts: { "max-size": "10m", "max-file": "3" },
-      healthcheck: { tests: ["CMD", ...node.healthcheck], interval: "1s", timeout: "5s", startPeriod: "5s", retries: 300 },
+      healthcheck: { tests: ["CMD", ...node.healthcheck], interval: `${H.intervalSeconds}s`, timeout: `${H.timeoutSeconds}s`, startPeriod: `${H.startPeriodSeconds}s`, retries: H.retries },
       wait: true,
       waitTimeout: 300,
       // Replace and destroy stop with SIGTERM first (the provider's default is SIGKILL): a broker
