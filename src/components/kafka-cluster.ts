@@ -142,11 +142,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         timeoutSeconds: spec.kafka.rollStepTimeoutSeconds,
         identity,
       }, { parent: this, dependsOn: rolls && previous ? [previous] : [] });
-      // A broker the stack runs restarts only after ZooKeeper's own changes. A new one (first
-      // deploy, scale-up) may start while ZooKeeper does, where the platform allows it: the first
-      // deploy then takes ZooKeeper's start-up once, not twice.
-      const afterZooKeeper = rolls || !platform.brokersStartWithZooKeeper ? args.zookeeper : [];
-      const node = platform.node(`${name}-${id}`, nodeSpec, this, [...afterZooKeeper, guard]);
+      const node = platform.node(`${name}-${id}`, nodeSpec, this, [...args.zookeeper, guard]);
       const gate = new ReplicationGate(`${name}-${id}-in-sync`, {
         brokerId: id,
         after: node.revision,

@@ -56,13 +56,6 @@ export interface PlatformNode {
 
 export interface Platform {
   /**
-   * Whether a new broker may start beside a ZooKeeper ensemble that is still forming its quorum:
-   * the broker waits for ZooKeeper itself, and one that gives up (after 18 s) is restarted at
-   * once. Docker: yes (a restart takes 100 ms). Kubernetes: no (its crash-loop back-off grows
-   * to minutes), so brokers wait for ZooKeeper to be ready.
-   */
-  readonly brokersStartWithZooKeeper: boolean;
-  /**
    * Where clients outside the stack (on the host, or beyond the cluster) reach `port` of node
    * (role, ordinal), as host:port. An Output: a load balancer's address exists only once it is
    * created. Call it before the node: a broker advertises this address.

@@ -14,7 +14,6 @@ export class DockerPlatform extends pulumi.ComponentResource implements Platform
   /** The network linking the sites on this host (docker.siteNetwork), ensured to exist, owned by no stack. */
   private readonly link?: SiteLink;
   private readonly images = new Map<string, docker.RemoteImage>();
-  readonly brokersStartWithZooKeeper = true;
 
   constructor(
     name: string,

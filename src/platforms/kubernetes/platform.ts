@@ -21,7 +21,6 @@ export class KubernetesPlatform extends pulumi.ComponentResource implements Plat
   readonly provider: k8s.Provider;
   readonly namespace: k8s.core.v1.Namespace;
   private readonly perRole = new Set<Role>();
-  readonly brokersStartWithZooKeeper = false;
   private readonly imageIds = new Map<string, string | undefined>();
   /** Prefix of the platform's own children (external Services, budgets, policies). */
   private readonly base: string;
