@@ -73,12 +73,11 @@ export interface ConsumeOptions {
   /** Called after each successful commit with the offsets committed (the next to read). kafkajs reports partitions as strings: converted. */
   onCommit?: (offsets: { topic: string; partition: number; offset: number }[]) => void;
   /**
-   * Behave like a long-running application: when kafkajs restarts the consumer after a retriable
-   * crash (a coordinator moving or still loading), keep reading and report the cause to
-   * `onRestart`. Default false: a check fails on the first crash and names its cause.
+   * Given, the consumer behaves like a long-running application: after a retriable crash (a
+   * coordinator moving or still loading) kafkajs restarts it, and this hears the cause. Absent,
+   * a check fails on the first crash and names its cause.
    */
-  restartOnRetriable?: boolean;
-  onRestart?: (cause: string) => void;
+  onRetriableCrash?: (cause: string) => void;
 }
 
 const SECRETS = /password|privateKey|BEGIN [A-Z ]*PRIVATE KEY/;
@@ -418,7 +417,7 @@ export class ClusterClient {
         };
         c.on(c.events.CRASH, (e) => {
           // kafkajs sets restart only for a retriable error, and then rejoins by itself.
-          if (o.restartOnRetriable && e.payload.restart) o.onRestart?.(e.payload.error.message);
+          if (o.onRetriableCrash && e.payload.restart) o.onRetriableCrash(e.payload.error.message);
           else fail(e.payload.error);
         });
         let fetched = false;

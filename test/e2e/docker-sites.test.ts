@@ -251,20 +251,16 @@ describe("two sites: failover on translated offsets, rebuild from code, failback
     const reread = Array.from({ length: PARTITIONS }, (_, part) => westLedger.seen.filter((r) => r.partition === part && eastIds.has(id({ s: r.site, q: r.seq }))).length);
     const unmirrored = acked.filter((r) => r.site === "east" && !mirroredIds.has(`east:${r.seq}`)).length;
     const perPartitionRate = RATE / PARTITIONS;
-    // mirror-facts' bound r·(E + S + C) + L + 1 assumes two things of the machine that a loaded
-    // two-core host does not always give, so both are measured, reported and added:
-    // - r·C, records the application read on east but had not committed when it died, counted
-    //   from its commits: kafkajs commits per batch, and a batch grows when the consumer is behind;
-    // - P, the longest pause in MirrorMaker's offset syncs of the partition in the last 15 s:
-    //   translation cannot advance past the last sync (CI saw one partition's syncs pause ~4 s
-    //   while the others' did not). It must stay below 10 s.
-    // One D seconds behind at the kill makes the last checkpoints up to D older; D is read from
-    // what was acknowledged on east but never reached west.
-    // What finally decides the re-reads is how old the partition's last checkpoint was at the
-    // kill (A): CI saw one 4.6 s old while its syncs paused only 2.2 s (the checkpoint task reads
-    // the syncs through a consumer of its own, and writes a checkpoint only when the translation
-    // moved). So the staleness term is the larger of E + S + P + D and A + 1 s (the commit the
-    // checkpoint translated was up to a commit interval older), and A must stay below 10 s.
+    // mirror-facts' bound r·(E + S + C) + L + 1 assumes a machine that keeps up; a loaded
+    // two-core host does not always, so its terms are measured, reported and used instead:
+    // - uncommitted: records the application read on east but had not committed when it died,
+    //   counted from its commits (kafkajs commits per batch; a batch grows when it is behind);
+    // - staleness: the larger of E + S + D + P and A + 1 s, where D is how far replication was
+    //   behind at the kill (acknowledged on east, never on west), P the longest pause of the
+    //   partition's offset syncs in the last 15 s (translation cannot pass the last sync), and
+    //   A the age of its last checkpoint at the kill, plus a commit interval. CI saw A at 4.6 s
+    //   while P was 2.2 s: the checkpoint task reads syncs through a consumer of its own and
+    //   writes a checkpoint only when the translation moved. P and A must stay below 10 s.
     const lagS = unmirrored / RATE;
     const checkpoints = await latestCheckpoints("west", G, "east.orders");
     const pause = await offsetSyncPauses("west", "orders", killedAt - 15_000, killedAt);

@@ -16,6 +16,5 @@ client.consume({
   onFirstFetch: () => out({ ready: true }),
   onMessage: (m) => { out({ topic: m.topic, partition: m.partition, offset: Number(m.offset), value: m.value }); },
   onCommit: (offsets) => out({ commit: offsets.map(({ partition, offset }) => ({ partition, offset })) }),
-  restartOnRetriable: true,
-  onRestart: (cause) => process.stderr.write(`restarting after: ${cause}\n`),
+  onRetriableCrash: (cause) => process.stderr.write(`restarting after: ${cause}\n`),
 }).then(() => process.exit(0), (e: Error) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
